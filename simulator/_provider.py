@@ -1,0 +1,183 @@
+"""Providers: the contract the coordinator drives, the in-box system provider, and shadow copies.
+
+vss-facts §9: a provider is called per set in a fixed order (BeginPrepareSnapshot per volume,
+EndPrepareSnapshots, PreCommitSnapshots, CommitSnapshots, PostCommitSnapshots,
+PreFinalCommitSnapshots, PostFinalCommitSnapshots; AbortSnapshots after DoSnapshotSet was called).
+A provider signals failure by raising ``VssError``; a code outside ``PROVIDER_CODES`` becomes
+VSS_E_UNEXPECTED_PROVIDER_ERROR, as does any other exception.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+import attrs
+
+from . import hresults as hr
+from ._enums import (
+    VSS_OBJECT_TYPE,
+    VSS_PROVIDER_TYPE,
+    VSS_SNAPSHOT_STATE,
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
+)
+
+__all__ = [
+    "PROVIDER_CODES",
+    "SYSTEM_PROVIDER_ID",
+    "VSS_SNAPSHOT_PROP",
+    "Snapshot",
+    "SystemProvider",
+    "VssProvider",
+]
+
+#: The codes a provider may return as they are (vss-facts §9); the rest are converted.
+PROVIDER_CODES = frozenset(
+    {
+        hr.E_OUTOFMEMORY,
+        hr.E_INVALIDARG,
+        hr.E_ACCESSDENIED,
+        hr.VSS_E_BAD_STATE,
+        hr.VSS_E_OBJECT_NOT_FOUND,
+        hr.VSS_E_INSUFFICIENT_STORAGE,
+        hr.VSS_E_VOLUME_NOT_SUPPORTED,
+        hr.VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER,
+        hr.VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED,
+        hr.VSS_E_PROVIDER_VETO,
+        hr.VSS_E_CANNOT_REVERT_DISKID,
+        # Raised by the model itself on behalf of the kernel (flush-and-hold window, §6).
+        hr.VSS_E_FLUSH_WRITES_TIMEOUT,
+        hr.VSS_E_HOLD_WRITES_TIMEOUT,
+    }
+)
+
+SYSTEM_PROVIDER_ID = uuid.UUID("b5946137-7b9f-4925-af80-51abd60b20d5")
+
+
+class VssProvider:
+    """A shadow copy provider. Subclass it and override what your provider does differently.
+
+    Every method returns nothing on success and raises ``VssError`` on failure. The defaults accept
+    every volume and do nothing, like a provider whose commits are instant.
+    """
+
+    provider_id: uuid.UUID = uuid.UUID(int=0)
+    provider_name: str = "Simulated software provider"
+    provider_type: VSS_PROVIDER_TYPE = VSS_PROVIDER_TYPE.VSS_PROV_SOFTWARE
+    provider_version: str = "1.0"
+    #: shadow copies one volume may hold before AddToSnapshotSet refuses (vss-facts §6)
+    max_snapshots_per_volume: ClassVar[int] = 512
+    #: attribute bits every copy of this provider carries
+    extra_attributes: ClassVar[int] = 0
+
+    def IsVolumeSupported(self, volume: str) -> bool:
+        """Whether this provider can shadow ``volume``."""
+        return True
+
+    def BeginPrepareSnapshot(
+        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, context: int, volume: str
+    ) -> None:
+        """Start preparing one volume's copy."""
+
+    def EndPrepareSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        """Finish preparation (rendezvous before Freeze)."""
+
+    def PreCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        """Last step before the flush-and-hold window."""
+
+    def CommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        """Make the copies; inside the 10 s flush-and-hold window (vss-facts §6)."""
+
+    def PostCommitSnapshots(self, snapshot_set_id: uuid.UUID, snapshots_count: int) -> None:
+        """After the held writes were released, before Thaw."""
+
+    def PreFinalCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        """Start of the auto-recovery window."""
+
+    def PostFinalCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        """End of creation."""
+
+    def AbortSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        """Abort every copy of the set not yet committed."""
+
+    def DeleteSnapshot(self, snapshot_id: uuid.UUID) -> None:
+        """Delete one copy (DeleteSnapshots, or Release of an auto-release copy)."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.provider_name!r}>"
+
+
+class SystemProvider(VssProvider):
+    """The in-box copy-on-write provider (swprv); vssadmin manages only its copies (vss-facts §9)."""
+
+    provider_id = SYSTEM_PROVIDER_ID
+    provider_name = "Microsoft Software Shadow Copy provider 1.0"
+    provider_type = VSS_PROVIDER_TYPE.VSS_PROV_SYSTEM
+    provider_version = "1.0.0.7"
+    extra_attributes = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL)
+
+
+@attrs.define(eq=False)
+class Snapshot:
+    """A shadow copy on the simulated machine."""
+
+    snapshot_id: uuid.UUID
+    snapshot_set_id: uuid.UUID
+    snapshots_count: int
+    device: str
+    original_volume: str
+    volume_guid_path: str
+    machine: str
+    provider_id: uuid.UUID
+    attributes: int
+    created_ticks: int
+    created_timestamp: int
+    state: VSS_SNAPSHOT_STATE = VSS_SNAPSHOT_STATE.VSS_SS_CREATED
+
+    @property
+    def auto_release(self) -> bool:
+        """Deleted when the requester's object is released (context without NO_AUTO_RELEASE)."""
+        return not self.attributes & VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE
+
+    def properties(self) -> VSS_SNAPSHOT_PROP:
+        """The VSS_SNAPSHOT_PROP of this copy (vss-facts §7.6)."""
+        return VSS_SNAPSHOT_PROP(
+            m_SnapshotId=self.snapshot_id,
+            m_SnapshotSetId=self.snapshot_set_id,
+            m_lSnapshotsCount=self.snapshots_count,
+            m_pwszSnapshotDeviceObject=self.device,
+            m_pwszOriginalVolumeName=self.volume_guid_path,
+            m_pwszOriginatingMachine=self.machine,
+            m_pwszServiceMachine=self.machine,
+            m_pwszExposedName=None,
+            m_pwszExposedPath=None,
+            m_ProviderId=self.provider_id,
+            m_lSnapshotAttributes=self.attributes,
+            m_tsCreationTimestamp=self.created_timestamp,
+            m_eStatus=self.state,
+        )
+
+
+@attrs.frozen
+class VSS_SNAPSHOT_PROP:
+    """A shadow copy's properties, field names as in vss.h (vss-facts §7.6)."""
+
+    m_SnapshotId: uuid.UUID
+    m_SnapshotSetId: uuid.UUID
+    m_lSnapshotsCount: int
+    m_pwszSnapshotDeviceObject: str
+    m_pwszOriginalVolumeName: str
+    m_pwszOriginatingMachine: str
+    m_pwszServiceMachine: str
+    m_pwszExposedName: str | None
+    m_pwszExposedPath: str | None
+    m_ProviderId: uuid.UUID
+    m_lSnapshotAttributes: int
+    m_tsCreationTimestamp: int
+    m_eStatus: VSS_SNAPSHOT_STATE
+
+
+#: Object types DeleteSnapshots accepts (vss-facts §3.2 row 19).
+DELETABLE = frozenset(
+    {VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT, VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT_SET}
+)

@@ -1,0 +1,32 @@
+"""Thread identity for the thread rule (vss-facts §1.5 "Threading rule").
+
+A handler runs on a simulator task: a greenlet hosted by one OS thread. Its identity is the pair
+(OS thread ident, greenlet), so a call from a worker the writer started with ``threading`` or
+``concurrent.futures`` (another OS thread) and a call from another session's handler (another
+greenlet on the same OS thread) both differ from the handler's own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+
+from greenlet import getcurrent
+
+__all__ = ["ThreadKey", "current_thread_key", "current_thread_label"]
+
+ThreadKey = tuple[int, Hashable]
+
+_get_ident = threading.get_ident
+
+
+def current_thread_key() -> ThreadKey:
+    """The identity of the code running now: (OS thread ident, greenlet)."""
+    return (_get_ident(), getcurrent())
+
+
+def current_thread_label(task_label: str | None = None) -> str:
+    """A readable name for the running thread: the simulator task's name, else the OS thread's."""
+    if task_label is not None:
+        return task_label
+    return f"OS thread {threading.current_thread().name!r}"

@@ -1,0 +1,119 @@
+"""The trace: every requester call, writer event, provider call, fault and rule violation, in order.
+
+Recording is on the hot path, so the model appends small mutable entries and builds the frozen,
+public ``TraceRecord`` values only when someone reads ``system.trace``.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+
+import attrs
+
+from ._clock import TICKS_PER_SECOND
+
+__all__ = ["TraceKind", "TraceRecord", "Violation", "ViolationRule"]
+
+
+class TraceKind(str, enum.Enum):
+    """What a trace record describes."""
+
+    CALL = "call"  # a requester call on IVssBackupComponents / IVssAsync
+    EVENT = "event"  # a writer handler invoked by the coordinator
+    WRITER_CALL = "writer-call"  # a call a writer made on its base class (GetSessionId, ...)
+    PROVIDER = "provider"  # a call the coordinator made on a provider
+    FAULT = "fault"  # something went wrong that the model reacted to (timeout, veto, abort)
+    VIOLATION = "violation"  # a documented rule broken by user code
+    TASK = "task"  # a task started or ended
+
+
+class ViolationRule(str, enum.Enum):
+    """The documented rules whose breaking is recorded in ``system.violations``."""
+
+    WRONG_THREAD = "wrong-thread"  # vss-facts §1.5: call not on the handler's own thread
+    OUTSIDE_HANDLER = "outside-handler"  # vss-facts §1.5: call while no handler runs
+    FORBIDDEN_IN_HANDLER = "forbidden-in-handler"  # vss-facts §1.5/§1.6: not callable there
+    HANDLER_RAISED = "handler-raised"  # vss-facts §1.1: handlers must never throw
+    BAD_RESULT = "bad-result"  # vss-facts §1.4: handlers return a bool
+    METADATA_CHANGED = "metadata-changed"  # vss-facts §7.1: OnIdentify must be deterministic
+    PROVIDER_MISBEHAVED = (
+        "provider-misbehaved"  # vss-facts §9: provider raised or broke the contract
+    )
+
+
+@attrs.frozen
+class TraceRecord:
+    """One step of a run. ``time`` is virtual seconds; ``thread`` names the simulator task."""
+
+    time: float
+    kind: TraceKind
+    name: str
+    session_id: uuid.UUID | None = None
+    thread: str | None = None
+    writer: str | None = None
+    result: str | None = None
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        session = str(self.session_id)[:8] if self.session_id else "-"
+        parts = [f"{self.time:12.6f}s", session, self.thread or "-", self.kind.value]
+        if self.writer:
+            parts.append(f"[{self.writer}]")
+        parts.append(self.name)
+        if self.detail:
+            parts.append(f"({self.detail})")
+        if self.result is not None:
+            parts.append(f"-> {self.result}")
+        return " ".join(parts)
+
+
+@attrs.frozen
+class Violation:
+    """A rule broken by user code: which rule, by whom, where, and what was expected."""
+
+    rule: ViolationRule
+    message: str
+    writer: str | None = None
+    handler: str | None = None
+    session_id: uuid.UUID | None = None
+    thread: str | None = None
+    time: float = 0.0
+
+
+class Entry:
+    """A mutable trace entry; ``result`` is filled in when the step ends."""
+
+    __slots__ = ("detail", "kind", "name", "result", "session_id", "thread", "ticks", "writer")
+
+    def __init__(
+        self,
+        ticks: int,
+        kind: TraceKind,
+        name: str,
+        session_id: uuid.UUID | None,
+        thread: str | None,
+        writer: str | None,
+        result: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.ticks = ticks
+        self.kind = kind
+        self.name = name
+        self.session_id = session_id
+        self.thread = thread
+        self.writer = writer
+        self.result = result
+        self.detail = detail
+
+    def freeze(self) -> TraceRecord:
+        return TraceRecord(
+            time=self.ticks / TICKS_PER_SECOND,
+            kind=self.kind,
+            name=self.name,
+            session_id=self.session_id,
+            thread=self.thread,
+            writer=self.writer,
+            result=self.result,
+            detail=self.detail,
+        )

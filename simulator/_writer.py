@@ -1,0 +1,493 @@
+"""Writer base classes: CVssWriter, CVssWriterEx, CVssWriterEx2 (vss-facts §1).
+
+A writer subclasses one of them, calls ``Initialize`` and ``Subscribe``, and overrides handlers.
+The base class keeps its model state in one private ``WriterCore`` (``self._vss``), so a subclass
+may define any ``__init__`` it likes.
+
+Every writer-side call is checked against ``WRITER_CALLS`` (``_rules``): where it may be made, and
+for GetSessionId / SetWriterFailure(Ex) the thread rule: the caller must be the very thread that
+invoked the running handler. The check uses the real identity (OS thread, greenlet), so a worker
+thread or a concurrent.futures pool of the writer's own is caught (vss-facts §1.5).
+"""
+
+from __future__ import annotations
+
+import abc
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from . import hresults as hr
+from ._enums import (
+    GUID_NULL,
+    VSS_ALTERNATE_WRITER_STATE,
+    VSS_APPLICATION_LEVEL,
+    VSS_BACKUP_TYPE,
+    VSS_RESTORE_TYPE,
+    VSS_SOURCE_TYPE,
+    VSS_SUBSCRIBE_MASK,
+    VSS_USAGE_TYPE,
+    VSS_WRITER_STATE,
+)
+from ._errors import (
+    VssBadState,
+    VssError,
+    VssInvalidArg,
+    VssObjectNotFound,
+    VssWriterAlreadySubscribed,
+    WrongThreadError,
+)
+from ._metadata import (
+    IVssCreateWriterMetadata,
+    IVssExamineWriterMetadata,
+    WriterIdentity,
+    WriterMetadata,
+)
+from ._rules import WRITER_CALLS, WriterEvent
+from ._session import Invocation
+from ._threads import ThreadKey, current_thread_key
+from ._trace import ViolationRule
+
+if TYPE_CHECKING:
+    from ._components import IVssWriterComponents
+    from ._system import VssSystem
+
+__all__ = ["CVssWriter", "CVssWriterEx", "CVssWriterEx2", "WriterCore"]
+
+#: Codes a writer may report with SetWriterFailure (vss-facts §1.5).
+WRITER_FAILURE_CODES = frozenset(
+    {
+        hr.VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT,
+        hr.VSS_E_WRITERERROR_NONRETRYABLE,
+        hr.VSS_E_WRITERERROR_OUTOFRESOURCES,
+        hr.VSS_E_WRITERERROR_RETRYABLE,
+        hr.VSS_E_WRITERERROR_TIMEOUT,
+    }
+)
+#: SetWriterFailureEx also takes S_OK and PARTIAL_FAILURE (vss-facts §1.5).
+WRITER_FAILURE_CODES_EX = WRITER_FAILURE_CODES | {hr.S_OK, hr.VSS_E_WRITERERROR_PARTIAL_FAILURE}
+
+_DEFAULT_EVENTS = (
+    VSS_SUBSCRIBE_MASK.VSS_SM_BACKUP_EVENTS_FLAG | VSS_SUBSCRIBE_MASK.VSS_SM_RESTORE_EVENTS_FLAG
+)
+
+
+class WriterCore:
+    """The model's private state of one writer instance, bound to one ``VssSystem``."""
+
+    def __init__(
+        self,
+        system: VssSystem,
+        writer: CVssWriter,
+        writer_id: uuid.UUID,
+        name: str,
+        usage_type: VSS_USAGE_TYPE,
+        source_type: VSS_SOURCE_TYPE,
+        level: VSS_APPLICATION_LEVEL,
+        timeout_freeze_ms: int,
+        instance_name: str | None,
+        version: tuple[int, int],
+    ) -> None:
+        self.system = system
+        self.writer = writer
+        self.writer_id = writer_id
+        self.name = name
+        self.usage_type = usage_type
+        self.source_type = source_type
+        self.level = level
+        self.timeout_freeze_ms = timeout_freeze_ms
+        self.instance_name = instance_name
+        self.version = version
+        self.instance_id = system.new_guid()
+        self.subscribed = False
+        self.event_flags = int(_DEFAULT_EVENTS)
+        self.shutting_down = False
+        #: the handlers running now, by the thread that runs them
+        self.active: dict[ThreadKey, Invocation] = {}
+        self.last_metadata: WriterMetadata | None = None
+        self.identity: WriterIdentity | None = None
+        #: the state and failure of the writer's latest session, as vssadmin shows it
+        self.last_state = VSS_WRITER_STATE.VSS_WS_STABLE
+        self.last_failure = hr.S_OK
+        self.identify_ex = (
+            isinstance(writer, CVssWriterEx)
+            and type(writer).OnIdentifyEx is not CVssWriterEx.OnIdentifyEx
+        )
+        self.handlers: dict[WriterEvent, Any] = {
+            event: getattr(writer, event.value) for event in WriterEvent
+        }
+        if self.identify_ex:
+            self.handlers[WriterEvent.IDENTIFY] = writer.OnIdentifyEx  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"<WriterCore {self.name!r} {self.instance_id}>"
+
+    # -- the where-callable and thread rules --------------------------------------------------
+
+    def invocation_for(self, method: str) -> Invocation:
+        """The handler invocation a writer-side call belongs to, or raise (vss-facts §1.5)."""
+        rule = WRITER_CALLS[method]
+        inv = self.active.get(current_thread_key())
+        if inv is None:
+            if not rule.thread_rule and len(self.active) == 1:
+                # Not bound to the handler's thread: a worker may ask while exactly one handler runs.
+                inv = next(iter(self.active.values()))
+            else:
+                return self._refuse_off_thread(method, rule.thread_rule)
+        if rule.events is not None and inv.event not in rule.events:
+            where = ", ".join(sorted(e.value for e in rule.events))
+            message = (
+                f"{method} may not be called in {inv.event.value}: it is allowed in {where} "
+                f"(vss-facts {rule.fact})."
+            )
+            self.system._violation(ViolationRule.FORBIDDEN_IN_HANDLER, message, self, inv)
+            if rule.thread_rule:
+                raise WrongThreadError(
+                    message, handler_thread=inv.thread, calling_thread=inv.thread
+                )
+            raise VssBadState(message)
+        return inv
+
+    def report(self, method: str, message: str) -> None:
+        """Record a refused IVssComponent call made from one of this writer's handlers."""
+        inv = self.active.get(current_thread_key())
+        self.system._violation(ViolationRule.FORBIDDEN_IN_HANDLER, message, self, inv)
+
+    def _refuse_off_thread(self, method: str, thread_rule: bool) -> NoReturn:
+        system = self.system
+        calling = system._thread_label()
+        running = list(self.active.values())
+        if running:
+            handlers = "; ".join(
+                f"{inv.event.value} of session {inv.session.session_id} runs on {inv.thread!r}"
+                for inv in running
+            )
+            message = (
+                f"{method} must be called on the thread that invoked the handler "
+                f"(vss-facts §1.5): {handlers}, but the call came from {calling!r}."
+            )
+            rule = ViolationRule.WRONG_THREAD
+            handler_thread: str | None = running[0].thread if len(running) == 1 else None
+        else:
+            message = (
+                f"{method} may only be called from inside a handler of writer {self.name!r}, on "
+                f"the thread that invoked it (vss-facts §1.5); no handler is running, and the "
+                f"call came from {calling!r}."
+            )
+            rule = ViolationRule.OUTSIDE_HANDLER
+            handler_thread = None
+        only = running[0] if len(running) == 1 else None
+        system._violation(rule, message, self, only, thread=calling)
+        if thread_rule:
+            raise WrongThreadError(message, handler_thread=handler_thread, calling_thread=calling)
+        raise VssBadState(message)
+
+
+def _as_guid(value: uuid.UUID | str, what: str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise VssInvalidArg(f"{what} must be a GUID, got {value!r}") from None
+
+
+class CVssWriter(abc.ABC):
+    """The writer base class (vss-facts §1.1). OnPrepareSnapshot, OnFreeze, OnThaw and OnAbort are
+    pure virtual in vswriter.h, so they are abstract here."""
+
+    _vss: WriterCore
+
+    # -- lifecycle (vss-facts §1.2, §1.3) -----------------------------------------------------
+
+    def Initialize(
+        self,
+        writer_id: uuid.UUID | str,
+        writer_name: str,
+        usage_type: VSS_USAGE_TYPE | int,
+        source_type: VSS_SOURCE_TYPE | int,
+        level: VSS_APPLICATION_LEVEL | int = VSS_APPLICATION_LEVEL.VSS_APP_FRONT_END,
+        timeout_freeze: int = 60000,
+        alternate_writer_state: VSS_ALTERNATE_WRITER_STATE
+        | int = VSS_ALTERNATE_WRITER_STATE.VSS_AWS_NO_ALTERNATE_WRITER,
+        io_throttling_only: bool = False,
+        writer_instance_name: str | None = None,
+    ) -> None:
+        """Bind the writer to the current ``VssSystem`` (vss-facts §1.2); version 0.0."""
+        self._initialize(
+            writer_id,
+            writer_name,
+            usage_type,
+            source_type,
+            level,
+            timeout_freeze,
+            writer_instance_name,
+            (0, 0),
+            "Initialize",
+        )
+
+    def _initialize(
+        self,
+        writer_id: uuid.UUID | str,
+        writer_name: str,
+        usage_type: VSS_USAGE_TYPE | int,
+        source_type: VSS_SOURCE_TYPE | int,
+        level: VSS_APPLICATION_LEVEL | int,
+        timeout_freeze: int,
+        instance_name: str | None,
+        version: tuple[int, int],
+        method: str,
+    ) -> None:
+        from ._system import current_system
+
+        if "_vss" in self.__dict__:
+            raise VssBadState(
+                f"{method}: the writer is already initialized (Initialize or InitializeEx, once)"
+            )
+        if not writer_name:
+            raise VssInvalidArg(f"{method}: writer_name is required")
+        if timeout_freeze <= 0:
+            raise VssInvalidArg(f"{method}: timeout_freeze must be a positive number of ms")
+        try:
+            usage = VSS_USAGE_TYPE(usage_type)
+            source = VSS_SOURCE_TYPE(source_type)
+            app_level = VSS_APPLICATION_LEVEL(level)
+        except ValueError as exc:
+            raise VssInvalidArg(f"{method}: {exc}") from None
+        system = current_system()
+        self._vss = WriterCore(
+            system,
+            self,
+            _as_guid(writer_id, "writer_id"),
+            writer_name,
+            usage,
+            source,
+            app_level,
+            timeout_freeze,
+            instance_name,
+            version,
+        )
+
+    def Subscribe(self, event_flags: int = _DEFAULT_EVENTS) -> None:
+        """Start receiving events (vss-facts §1.3); a second call is refused."""
+        core = self._core("Subscribe")
+        if core.subscribed:
+            raise VssWriterAlreadySubscribed(f"writer {core.name!r} is already subscribed")
+        core.event_flags = int(event_flags)
+        core.subscribed = True
+        core.system._subscribe(core)
+
+    def Unsubscribe(self) -> None:
+        """Stop receiving events (vss-facts §1.3)."""
+        core = self._core("Unsubscribe")
+        if core.subscribed:
+            core.subscribed = False
+            core.system._unsubscribe(core)
+
+    def _core(self, method: str) -> WriterCore:
+        core = self.__dict__.get("_vss")
+        if core is None:
+            raise VssBadState(f"{method} needs Initialize (or InitializeEx) first")
+        return core  # type: ignore[no-any-return]
+
+    # -- handlers (vss-facts §1.4); each returns bool ------------------------------------------
+
+    def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
+        """Identify: describe the writer's data (vss-facts §7.1). Default: true."""
+        return True
+
+    def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
+        """PrepareForBackup; ``components`` is None outside component mode. Default: true."""
+        return True
+
+    @abc.abstractmethod
+    def OnPrepareSnapshot(self) -> bool:
+        """PrepareForSnapshot: the first event of DoSnapshotSet (pure virtual)."""
+
+    @abc.abstractmethod
+    def OnFreeze(self) -> bool:
+        """Freeze: hold writes until Thaw; the Freeze→Thaw window starts (pure virtual)."""
+
+    @abc.abstractmethod
+    def OnThaw(self) -> bool:
+        """Thaw: resume writes (pure virtual)."""
+
+    def OnPostSnapshot(self, components: IVssWriterComponents | None) -> bool:
+        """PostSnapshot: the copies exist. Default: true."""
+        return True
+
+    @abc.abstractmethod
+    def OnAbort(self) -> bool:
+        """Abort: undo what the backup started; may come more than once (pure virtual)."""
+
+    def OnBackupComplete(self, components: IVssWriterComponents | None) -> bool:
+        """BackupComplete; the BCD is read-only now. Default: true."""
+        return True
+
+    def OnBackupShutdown(self, snapshot_set_id: uuid.UUID) -> bool:
+        """BackupShutdown: the requester's object was released. Default: true."""
+        return True
+
+    def OnPreRestore(self, components: IVssWriterComponents | None) -> bool:
+        """PreRestore. Default: true."""
+        return True
+
+    def OnPostRestore(self, components: IVssWriterComponents | None) -> bool:
+        """PostRestore; the BCD is read-only now. Default: true."""
+        return True
+
+    # -- writer-side calls (vss-facts §1.5) ----------------------------------------------------
+
+    def _call(self, method: str) -> Invocation:
+        inv = self._core(method).invocation_for(method)
+        return inv
+
+    def SetWriterFailure(self, hr_writer: int) -> None:
+        """Report a writer failure for this event (any handler but OnIdentify, its own thread)."""
+        inv = self._call("SetWriterFailure")
+        if hr_writer not in WRITER_FAILURE_CODES:
+            allowed = ", ".join(hr.name_of(code) for code in sorted(WRITER_FAILURE_CODES))
+            raise VssInvalidArg(
+                f"SetWriterFailure takes one of {allowed}; got {hr.name_of(hr_writer)}"
+            )
+        inv.ws.hr_failure = hr_writer
+        inv.failed = True
+
+    def GetSnapshotDeviceName(self, volume: str) -> str:
+        """The shadow copy device of ``volume`` (only in OnPostSnapshot)."""
+        inv = self._call("GetSnapshotDeviceName")
+        planned = inv.session.planned.get(inv.session.system._volume_key(volume))
+        if planned is None or planned.snapshot is None:
+            raise VssObjectNotFound(f"volume {volume!r} is not in the shadow copy set")
+        return planned.snapshot.device
+
+    def GetCurrentSnapshotSetId(self) -> uuid.UUID:
+        """The id of the set being created (OnPrepareSnapshot to OnPostSnapshot)."""
+        return self._call("GetCurrentSnapshotSetId").session.snapshot_set_id or GUID_NULL
+
+    def GetCurrentVolumeArray(self) -> list[str]:
+        """The original volume names in the current set."""
+        session = self._call("GetCurrentVolumeArray").session
+        return [p.volume.name for p in session.planned.values()]
+
+    def GetCurrentVolumeCount(self) -> int:
+        """How many volumes the current set holds."""
+        return len(self._call("GetCurrentVolumeCount").session.planned)
+
+    def IsPathAffected(self, path: str) -> bool:
+        """Whether ``path`` lies on a volume of the current set (no wildcards)."""
+        session = self._call("IsPathAffected").session
+        if "*" in path or "?" in path:
+            raise VssInvalidArg(f"IsPathAffected takes no wildcards: {path!r}")
+        volume = session.system._volume_of_path(path)
+        return volume is not None and session.system._volume_key(volume.name) in session.planned
+
+    def GetContext(self) -> int:
+        """The session's snapshot context (VSS_CTX_*, maybe ORed with attributes)."""
+        return self._call("GetContext").session.context
+
+    def GetBackupType(self) -> VSS_BACKUP_TYPE:
+        """The backup type the requester set with SetBackupState."""
+        return self._call("GetBackupType").session.backup_type
+
+    def GetRestoreType(self) -> VSS_RESTORE_TYPE:
+        """The restore type; VSS_RTYPE_UNDEFINED during a backup (vss-facts §1.5)."""
+        return self._call("GetRestoreType").session.restore_type
+
+    def AreComponentsSelected(self) -> bool:
+        """Whether the requester runs in component mode."""
+        return self._call("AreComponentsSelected").session.select_components
+
+    def IsBootableSystemStateBackedUp(self) -> bool:
+        """SetBackupState's bootable-system-state flag."""
+        return bool(self._call("IsBootableSystemStateBackedUp").session.bcd.bootable_system_state)
+
+    def IsPartialFileSupportEnabled(self) -> bool:
+        """SetBackupState's partial-file-support flag."""
+        return bool(self._call("IsPartialFileSupportEnabled").session.bcd.partial_file_support)
+
+    def GetCurrentLevel(self) -> VSS_APPLICATION_LEVEL:
+        """The application level being frozen or thawed now."""
+        inv = self._call("GetCurrentLevel")
+        return inv.session.current_level or self._vss.level
+
+
+class CVssWriterEx(CVssWriter):
+    """Adds InitializeEx, SubscribeEx, OnIdentifyEx, GetIdentifyInformation (vss-facts §1.1)."""
+
+    def InitializeEx(
+        self,
+        writer_id: uuid.UUID | str,
+        writer_name: str,
+        major_version: int,
+        minor_version: int,
+        usage_type: VSS_USAGE_TYPE | int,
+        source_type: VSS_SOURCE_TYPE | int,
+        level: VSS_APPLICATION_LEVEL | int = VSS_APPLICATION_LEVEL.VSS_APP_FRONT_END,
+        timeout_freeze: int = 60000,
+        alternate_writer_state: VSS_ALTERNATE_WRITER_STATE
+        | int = VSS_ALTERNATE_WRITER_STATE.VSS_AWS_NO_ALTERNATE_WRITER,
+        io_throttling_only: bool = False,
+        writer_instance_name: str | None = None,
+    ) -> None:
+        """Initialize with a version (vss-facts §1.2)."""
+        self._initialize(
+            writer_id,
+            writer_name,
+            usage_type,
+            source_type,
+            level,
+            timeout_freeze,
+            writer_instance_name,
+            (major_version, minor_version),
+            "InitializeEx",
+        )
+
+    def SubscribeEx(self, unsubscribe_timeout: int = 0, event_flags: int = _DEFAULT_EVENTS) -> None:
+        """Subscribe with an unsubscribe timeout (vss-facts §1.3)."""
+        self.Subscribe(event_flags)
+
+    def OnIdentifyEx(self, metadata: IVssCreateWriterMetadata) -> bool:
+        """Identify, Ex form; a writer overrides OnIdentify or OnIdentifyEx. Default: true."""
+        return True
+
+    def GetIdentifyInformation(self) -> IVssExamineWriterMetadata:
+        """The metadata this writer reported in this session's Identify (vss-facts §1.5)."""
+        inv = self._call("GetIdentifyInformation")
+        if inv.ws.examine is None:
+            raise VssError("no Identify result is known for this session", hr.E_FAIL)
+        return inv.ws.examine
+
+
+class CVssWriterEx2(CVssWriterEx):
+    """Adds GetSessionId, SetWriterFailureEx, IsWriterShuttingDown (vss-facts §1.1, §8)."""
+
+    def GetSessionId(self) -> uuid.UUID:
+        """The id of the session whose event this handler is handling (its own thread only)."""
+        return self._call("GetSessionId").session.session_id
+
+    def SetWriterFailureEx(
+        self, hr_writer: int, hr_application: int = hr.S_OK, application_message: str | None = None
+    ) -> None:
+        """Report a failure with the application's own code and message (vss-facts §1.5)."""
+        inv = self._call("SetWriterFailureEx")
+        if hr_writer not in WRITER_FAILURE_CODES_EX:
+            allowed = ", ".join(hr.name_of(code) for code in sorted(WRITER_FAILURE_CODES_EX))
+            raise VssInvalidArg(
+                f"SetWriterFailureEx takes one of {allowed}; got {hr.name_of(hr_writer)}"
+            )
+        ws = inv.ws
+        ws.hr_failure = hr_writer
+        ws.hr_application = hr_application
+        ws.application_message = application_message or ""
+        if hr_writer != hr.S_OK:
+            inv.failed = True
+
+    def IsWriterShuttingDown(self) -> bool:
+        """Whether the writer's host is shutting down; long handlers poll it (vss-facts §1.5)."""
+        return self._core("IsWriterShuttingDown").shutting_down
+
+
+def writer_names(writers: Sequence[CVssWriter]) -> list[str]:
+    """The names of initialized writers (for messages)."""
+    return [w._vss.name for w in writers if "_vss" in w.__dict__]
