@@ -19,6 +19,7 @@ Policies where the documentation is silent ([INF], tested in tests/test_backup_s
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
