@@ -20,8 +20,11 @@ Policies where the documentation is silent ([INF], tested in tests/test_backup_s
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+
+from greenlet import getcurrent as _getcurrent
 
 from . import hresults as hr
 from ._clock import TICKS_PER_MILLISECOND, TICKS_PER_SECOND
@@ -41,10 +44,9 @@ from ._errors import (
 )
 from ._metadata import IVssCreateWriterMetadataEx, IVssExamineWriterMetadata, WriterIdentity
 from ._provider import PROVIDER_CODES, Snapshot, VssProvider
-from ._rules import FAILED_STATES, WRITER_TRANSITIONS, Lapse, WriterEvent
+from ._rules import FAILED_STATES, WRITER_TRANSITIONS, Lapse, Outcome, WriterEvent
 from ._session import Invocation, Session, WriterSession
-from ._threads import current_thread_key
-from ._trace import Entry, TraceKind, ViolationRule
+from ._trace import TraceKind, ViolationRule
 
 if TYPE_CHECKING:
     from ._system import VssSystem
@@ -65,6 +67,7 @@ FREEZE_ORDER = (
 _LEVEL_RANK = {level: rank for rank, level in enumerate(FREEZE_ORDER)}
 _NO_WRITERS = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_WRITERS)
 _NO_ARGUMENT: Any = object()
+_get_ident = threading.get_ident
 _COMPONENT_ACCESS = {
     E.PREPARE_BACKUP: ComponentAccess.PREPARE_BACKUP,
     E.POST_SNAPSHOT: ComponentAccess.POST_SNAPSHOT,
@@ -72,6 +75,33 @@ _COMPONENT_ACCESS = {
     E.PRE_RESTORE: ComponentAccess.PRE_RESTORE,
     E.POST_RESTORE: ComponentAccess.POST_RESTORE,
 }
+
+
+class Route:
+    """One event, compiled for delivery: its handler's name and its rows of WRITER_TRANSITIONS
+    as a list indexed by writer state (a view of the table, built once at import)."""
+
+    __slots__ = ("event", "name", "table")
+
+    def __init__(self, event: WriterEvent) -> None:
+        self.event = event
+        self.name = event.value
+        self.table: list[Outcome | None] = [
+            WRITER_TRANSITIONS.get((state, event)) for state in sorted(VSS_WRITER_STATE)
+        ]
+
+
+IDENTIFY = Route(E.IDENTIFY)
+PREPARE_BACKUP = Route(E.PREPARE_BACKUP)
+PREPARE_SNAPSHOT = Route(E.PREPARE_SNAPSHOT)
+FREEZE = Route(E.FREEZE)
+THAW = Route(E.THAW)
+POST_SNAPSHOT = Route(E.POST_SNAPSHOT)
+ABORT = Route(E.ABORT)
+BACKUP_COMPLETE = Route(E.BACKUP_COMPLETE)
+BACKUP_SHUTDOWN = Route(E.BACKUP_SHUTDOWN)
+PRE_RESTORE = Route(E.PRE_RESTORE)
+POST_RESTORE = Route(E.POST_RESTORE)
 
 
 class Cancelled(Exception):
@@ -94,60 +124,76 @@ class Coordinator:
     # -- delivering one event -------------------------------------------------------------------
 
     def deliver(
-        self, session: Session, ws: WriterSession, event: WriterEvent, arg: Any = _NO_ARGUMENT
+        self, session: Session, ws: WriterSession, route: Route, arg: Any = _NO_ARGUMENT
     ) -> bool:
         """Invoke one handler on this task's thread; apply the state table; never raise for it."""
         core = ws.core
         task = self._scheduler.current
-        thread = task.name if task is not None else "MainThread"
-        entry = Entry(
-            self._clock.ticks, TraceKind.EVENT, event.value, session.session_id, thread, core.name
+        inv = Invocation(
+            self._clock.ticks,
+            session,
+            ws,
+            route.event,
+            route.name,
+            task.name if task is not None else "MainThread",
         )
-        self._entries.append(entry)
-        inv = Invocation(session, ws, event, thread, entry)
-        key = current_thread_key()
+        self._entries.append(inv)
+        key = (_get_ident(), _getcurrent())
         active = core.active
         active[key] = inv
-        handler = core.handlers[event]
+        handler = core.handlers[route.name]
         try:
             result = handler() if arg is _NO_ARGUMENT else handler(arg)
         except Exception as exc:
             del active[key]
-            self.system._violation(
-                ViolationRule.HANDLER_RAISED,
-                f"{event.value} raised {exc!r}; handlers must never throw (vss-facts §1.1): the "
-                "event counts as failed",
-                core,
-                inv,
-            )
-            if ws.hr_failure == hr.S_OK:
-                ws.hr_failure = hr.VSS_E_WRITERERROR_NONRETRYABLE
-            ok = False
-            entry.result = f"raised {type(exc).__name__}"
+            ok = self._raised(core, ws, inv, exc)
         else:
             del active[key]
-            if result is True or result is False:
-                ok = result and not inv.failed
-                entry.result = "true" if result else "false"
-            else:
-                self.system._violation(
-                    ViolationRule.BAD_RESULT,
-                    f"{event.value} returned {result!r}; handlers return a bool (vss-facts §1.4): "
-                    "the event counts as failed",
-                    core,
-                    inv,
-                )
+            if result is True:
+                ok = not inv.failed
+                inv.result = "true"
+            elif result is False:
                 ok = False
-                entry.result = repr(result)
+                inv.result = "false"
+            else:
+                ok = self._bad_result(core, inv, result)
             if inv.failed:
-                entry.result += f", failure {hr.name_of(ws.hr_failure)}"
-        outcome = WRITER_TRANSITIONS[(ws.state, event)]
+                inv.result = f"{inv.result}, failure {hr.name_of(ws.hr_failure)}"
+        outcome = route.table[ws.state]
+        if outcome is None:
+            raise AssertionError(
+                f"WRITER_TRANSITIONS has no row for {ws.state.name} × {route.name}"
+            )
         new_state = outcome.ok if ok else outcome.failed
         if new_state is not None:
             ws.state = new_state
         core.last_state = ws.state
         core.last_failure = ws.hr_failure
         return ok
+
+    def _raised(self, core: WriterCore, ws: WriterSession, inv: Invocation, exc: Exception) -> bool:
+        self.system._violation(
+            ViolationRule.HANDLER_RAISED,
+            f"{inv.name} raised {exc!r}; handlers must never throw (vss-facts §1.1): the event "
+            "counts as failed",
+            core,
+            inv,
+        )
+        if ws.hr_failure == hr.S_OK:
+            ws.hr_failure = hr.VSS_E_WRITERERROR_NONRETRYABLE
+        inv.result = f"raised {type(exc).__name__}"
+        return False
+
+    def _bad_result(self, core: WriterCore, inv: Invocation, result: object) -> bool:
+        self.system._violation(
+            ViolationRule.BAD_RESULT,
+            f"{inv.name} returned {result!r}; handlers return a bool (vss-facts §1.4): the event "
+            "counts as failed",
+            core,
+            inv,
+        )
+        inv.result = repr(result)
+        return False
 
     def _lapse(self, session: Session, ws: WriterSession, trigger: Lapse, detail: str) -> None:
         outcome = WRITER_TRANSITIONS[(ws.state, trigger)]
@@ -175,7 +221,7 @@ class Coordinator:
             ws = WriterSession(core)
             session.touched.append(ws)
             builder = IVssCreateWriterMetadataEx(self._identity(core))
-            if not self.deliver(session, ws, E.IDENTIFY, builder):
+            if not self.deliver(session, ws, IDENTIFY, builder):
                 continue
             metadata = builder.finish()
             previous = core.last_metadata
@@ -233,7 +279,7 @@ class Coordinator:
         for ws in self.participants(session):
             ws.joined = True
             self.deliver(
-                session, ws, E.PREPARE_BACKUP, self._components(session, ws, E.PREPARE_BACKUP)
+                session, ws, PREPARE_BACKUP, self._components(session, ws, E.PREPARE_BACKUP)
             )
 
     # -- DoSnapshotSet ---------------------------------------------------------------------------
@@ -255,7 +301,7 @@ class Coordinator:
         self._step(session)
         for ws in writers:
             ws.joined = True
-            self.deliver(session, ws, E.PREPARE_SNAPSHOT)
+            self.deliver(session, ws, PREPARE_SNAPSHOT)
         vetoed = [ws for ws in writers if ws.state is not WS.VSS_WS_WAITING_FOR_FREEZE]
         if vetoed:
             self._abort_providers(session, providers)
@@ -282,7 +328,7 @@ class Coordinator:
                     continue
                 ws.frozen_at = self._clock.ticks
                 frozen.append(ws)
-                if not self.deliver(session, ws, E.FREEZE):
+                if not self.deliver(session, ws, FREEZE):
                     self._abort(session, providers, f"{ws.core.name} vetoed Freeze")
                     raise self._writer_failure(session, [ws], "Freeze")
         self._check_windows(session, frozen, providers)
@@ -309,7 +355,7 @@ class Coordinator:
             session.current_level = level
             for ws in [w for w in frozen if _LEVEL_RANK.get(w.core.level, 2) == _LEVEL_RANK[level]]:
                 self._check_windows(session, frozen, providers)
-                if not self.deliver(session, ws, E.THAW):
+                if not self.deliver(session, ws, THAW):
                     self._abort(session, providers, f"{ws.core.name} failed Thaw")
                     raise self._writer_failure(session, [ws], "Thaw")
         session.current_level = None
@@ -320,9 +366,7 @@ class Coordinator:
         self._step(session)
         for ws in frozen:
             ws.post_snapshot_done = True
-            self.deliver(
-                session, ws, E.POST_SNAPSHOT, self._components(session, ws, E.POST_SNAPSHOT)
-            )
+            self.deliver(session, ws, POST_SNAPSHOT, self._components(session, ws, E.POST_SNAPSHOT))
         session.snapshot_created = True
         self.system._publish(session)
 
@@ -385,7 +429,7 @@ class Coordinator:
         """OnAbort to every writer that joined and has not had PostSnapshot (§4.2 [INF])."""
         for ws in session.touched:
             if ws.joined and not ws.post_snapshot_done:
-                self.deliver(session, ws, E.ABORT)
+                self.deliver(session, ws, ABORT)
 
     def _abort_providers(self, session: Session, providers: list[VssProvider]) -> None:
         if not session.do_snapshot_called or session.snapshot_set_id is None:
@@ -410,7 +454,7 @@ class Coordinator:
         for ws in session.writers.values():
             if ws.state is WS.VSS_WS_WAITING_FOR_BACKUP_COMPLETE:
                 self.deliver(
-                    session, ws, E.BACKUP_COMPLETE, self._components(session, ws, E.BACKUP_COMPLETE)
+                    session, ws, BACKUP_COMPLETE, self._components(session, ws, E.BACKUP_COMPLETE)
                 )
 
     def release(self, session: Session, in_creation: bool) -> None:
@@ -423,7 +467,7 @@ class Coordinator:
         if not session.restore:
             set_id = session.snapshot_set_id if session.snapshot_created else GUID_NULL
             for ws in session.touched:
-                self.deliver(session, ws, E.BACKUP_SHUTDOWN, set_id or GUID_NULL)
+                self.deliver(session, ws, BACKUP_SHUTDOWN, set_id or GUID_NULL)
         self.system._release_snapshots(session)
 
     # -- Restore (vss-facts §3.3, §4.4) ----------------------------------------------------------
@@ -451,7 +495,7 @@ class Coordinator:
         for ws in self.restore_participants(session):
             ws.joined = True
             self.deliver(
-                session, ws, E.PRE_RESTORE, self._restore_components(session, ws, E.PRE_RESTORE)
+                session, ws, PRE_RESTORE, self._restore_components(session, ws, E.PRE_RESTORE)
             )
 
     def post_restore(self, session: Session) -> None:
@@ -462,7 +506,7 @@ class Coordinator:
                 self.deliver(
                     session,
                     ws,
-                    E.POST_RESTORE,
+                    POST_RESTORE,
                     self._restore_components(session, ws, E.POST_RESTORE),
                 )
 

@@ -17,7 +17,7 @@ from ._enums import (
     VSS_WRITER_STATE,
 )
 from ._rules import WriterEvent
-from ._trace import Entry
+from ._trace import Entry, TraceKind
 
 if TYPE_CHECKING:
     from ._components import BackupComponentsDocument
@@ -61,19 +61,32 @@ class WriterSession:
         return f"<WriterSession {self.core.name!r} {self.state.name}>"
 
 
-class Invocation:
-    """A handler running now: which writer, which event, which session, on which thread."""
+class Invocation(Entry):
+    """A handler running now, which is also its trace record: which writer, which event, which
+    session, on which thread, and (once it returns) how it ended."""
 
-    __slots__ = ("entry", "event", "failed", "session", "thread", "ws")
+    __slots__ = ("event", "failed", "session", "ws")
 
     def __init__(
-        self, session: Session, ws: WriterSession, event: WriterEvent, thread: str, entry: Entry
+        self,
+        ticks: int,
+        session: Session,
+        ws: WriterSession,
+        event: WriterEvent,
+        name: str,
+        thread: str,
     ) -> None:
+        self.ticks = ticks
+        self.kind = TraceKind.EVENT
+        self.name = name
+        self.session_id = session.session_id
+        self.thread = thread
+        self.writer = ws.core.name
+        self.result: str | None = None
+        self.detail: str | None = None
         self.session = session
         self.ws = ws
         self.event = event
-        self.thread = thread
-        self.entry = entry
         self.failed = False
 
 

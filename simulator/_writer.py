@@ -113,11 +113,12 @@ class WriterCore:
             isinstance(writer, CVssWriterEx)
             and type(writer).OnIdentifyEx is not CVssWriterEx.OnIdentifyEx
         )
-        self.handlers: dict[WriterEvent, Any] = {
-            event: getattr(writer, event.value) for event in WriterEvent
+        #: the bound handler of each event, by handler name
+        self.handlers: dict[str, Any] = {
+            event.value: getattr(writer, event.value) for event in WriterEvent
         }
         if self.identify_ex:
-            self.handlers[WriterEvent.IDENTIFY] = writer.OnIdentifyEx  # type: ignore[attr-defined]
+            self.handlers[WriterEvent.IDENTIFY.value] = writer.OnIdentifyEx  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         return f"<WriterCore {self.name!r} {self.instance_id}>"
@@ -142,9 +143,8 @@ class WriterCore:
             )
             self.system._violation(ViolationRule.FORBIDDEN_IN_HANDLER, message, self, inv)
             if rule.thread_rule:
-                raise WrongThreadError(
-                    message, handler_thread=inv.thread, calling_thread=inv.thread
-                )
+                thread = inv.thread or ""
+                raise WrongThreadError(message, handler_thread=thread, calling_thread=thread)
             raise VssBadState(message)
         return inv
 
