@@ -319,13 +319,16 @@ class Coordinator:
         for provider in providers:
             self._provider(session, provider, "EndPrepareSnapshots", set_id)
         # Freeze, by application level; the Freeze→Thaw window of each writer starts (§4.1 8b).
+        by_level: list[list[WriterSession]] = [[] for _ in FREEZE_ORDER]
+        for ws in writers:
+            by_level[_LEVEL_RANK.get(ws.core.level, len(FREEZE_ORDER) - 1)].append(ws)
         frozen: list[WriterSession] = []
-        for level in FREEZE_ORDER:
+        for level, group in zip(FREEZE_ORDER, by_level, strict=True):
+            if not group:
+                continue
             self._step(session, frozen)
             session.current_level = level
-            for ws in writers:
-                if _LEVEL_RANK.get(ws.core.level, 2) != _LEVEL_RANK[level]:
-                    continue
+            for ws in group:
                 ws.frozen_at = self._clock.ticks
                 frozen.append(ws)
                 if not self.deliver(session, ws, FREEZE):
@@ -350,11 +353,21 @@ class Coordinator:
         for provider in providers:
             self._provider(session, provider, "PostCommitSnapshots", set_id, len(session.planned))
         self._check_windows(session, frozen, providers)
-        # Thaw in reverse level order; each writer's own window is checked as it comes (§4.2).
-        for level in reversed(FREEZE_ORDER):
+        # Thaw in reverse level order; the windows are checked before each Thaw (§4.2). Until
+        # the earliest window ends no window can have, so the full check is skipped until then.
+        earliest = min(
+            (
+                w.frozen_at + w.core.timeout_freeze_ms * TICKS_PER_MILLISECOND
+                for w in frozen
+                if w.frozen_at is not None
+            ),
+            default=0,
+        )
+        for level, group in zip(reversed(FREEZE_ORDER), reversed(by_level), strict=True):
             session.current_level = level
-            for ws in [w for w in frozen if _LEVEL_RANK.get(w.core.level, 2) == _LEVEL_RANK[level]]:
-                self._check_windows(session, frozen, providers)
+            for ws in group:
+                if self._clock.ticks > earliest or session.abort_requested:
+                    self._check_windows(session, frozen, providers)
                 if not self.deliver(session, ws, THAW):
                     self._abort(session, providers, f"{ws.core.name} failed Thaw")
                     raise self._writer_failure(session, [ws], "Thaw")

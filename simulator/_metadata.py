@@ -76,6 +76,14 @@ def _components(items: Iterable[ComponentMetadata]) -> tuple[ComponentMetadata, 
 # ---------------------------------------------------------------------------------------------
 
 
+_NO_SCHEMA = VSS_BACKUP_SCHEMA(0)
+
+
+def _backup_schema(value: int) -> VSS_BACKUP_SCHEMA:
+    """Convert to VSS_BACKUP_SCHEMA; cheap when it already is one (OnIdentify runs often)."""
+    return value if type(value) is VSS_BACKUP_SCHEMA else VSS_BACKUP_SCHEMA(value)
+
+
 @attrs.frozen
 class FileDescriptor:
     """A file set (path, filespec, recursive) as IVssWMFiledesc describes it (vss-facts §7.1).
@@ -170,9 +178,7 @@ class WriterMetadata:
         default=(), converter=_files
     )
     components: tuple[ComponentMetadata, ...] = attrs.field(default=(), converter=_components)
-    backup_schema: VSS_BACKUP_SCHEMA = attrs.field(
-        default=VSS_BACKUP_SCHEMA(0), converter=VSS_BACKUP_SCHEMA
-    )
+    backup_schema: VSS_BACKUP_SCHEMA = attrs.field(default=_NO_SCHEMA, converter=_backup_schema)
 
     def to_xml(self) -> str:
         """The real WMD XML form; the same document always gives the same text."""
@@ -272,7 +278,7 @@ class IVssCreateWriterMetadata:
         self._exclude_from_snapshot: list[FileDescriptor] = []
         self._mappings: list[FileDescriptor] = []
         self._components: dict[tuple[str | None, str], _ComponentDraft] = {}
-        self._backup_schema = VSS_BACKUP_SCHEMA(0)
+        self._backup_schema = _NO_SCHEMA
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} for {self._identity.writer_name!r}>"

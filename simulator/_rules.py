@@ -56,6 +56,9 @@ __all__ = [
 class Call(enum.Enum):
     """IVssBackupComponents methods; the value is the COM name."""
 
+    # Members are singletons: hashing by identity keeps table look-ups at C speed.
+    __hash__ = object.__hash__
+
     INITIALIZE_FOR_BACKUP = "InitializeForBackup"
     INITIALIZE_FOR_RESTORE = "InitializeForRestore"
     SET_CONTEXT = "SetContext"
@@ -96,6 +99,9 @@ class Call(enum.Enum):
 
 class Phase(enum.Enum):
     """Where an IVssBackupComponents object stands; the value says how it got there."""
+
+    # Members are singletons: hashing by identity keeps table look-ups at C speed.
+    __hash__ = object.__hash__
 
     CREATED = "created, not initialized"
     BACKUP_INITIALIZED = "after InitializeForBackup"
@@ -383,6 +389,9 @@ def _or_list(items: list[str]) -> str:
 class WriterEvent(enum.Enum):
     """The events VSS sends to writers; the value is the handler's name (vss-facts §1.4)."""
 
+    # Members are singletons: hashing by identity keeps table look-ups at C speed.
+    __hash__ = object.__hash__
+
     IDENTIFY = "OnIdentify"
     PREPARE_BACKUP = "OnPrepareBackup"
     PREPARE_SNAPSHOT = "OnPrepareSnapshot"
@@ -398,6 +407,9 @@ class WriterEvent(enum.Enum):
 
 class Lapse(enum.Enum):
     """Triggers that are not handlers: a window that ran out."""
+
+    # Members are singletons: hashing by identity keeps table look-ups at C speed.
+    __hash__ = object.__hash__
 
     FREEZE_WINDOW = "Freeze→Thaw window (timeout_freeze) expired"
 
