@@ -5,6 +5,8 @@ the requester's objects, providers, every enum and enum member, HRESULTs and the
 """
 
 from . import hresults
+from .hresults import *  # noqa: F403
+from .hresults import __all__ as _hresult_names
 from ._components import ComponentAccess, IVssComponent, IVssWriterComponents
 from ._enums import *  # noqa: F403
 from ._enums import __all__ as _enum_names
@@ -37,6 +39,7 @@ def CreateVssBackupComponents() -> IVssBackupComponents:
 __all__ = [
     *_enum_names,
     *_error_names,
+    *(name for name in _hresult_names if name.isupper()),
     "SYSTEM_PROVIDER_ID",
     "VSS_COMPONENTINFO",
     "VSS_SNAPSHOT_PROP",

@@ -167,6 +167,8 @@ class Coordinator:
         new_state = outcome.ok if ok else outcome.failed
         if new_state is not None:
             ws.state = new_state
+        if ok and route is IDENTIFY:
+            return ok  # Identify is outside the backup life cycle: the last state stays (§2.2)
         core.last_state = ws.state
         core.last_failure = ws.hr_failure
         return ok

@@ -205,6 +205,30 @@ class VssSystem:
         """The shadow copies that exist now, in creation order."""
         return list(self._snapshots.values())
 
+    def vssadmin(self, command: str) -> str:
+        """What ``vssadmin <command>`` prints on this machine (vss-facts §10.1, §10.2)."""
+        from ._tools import vssadmin
+
+        return vssadmin(self, command)
+
+    def diskshadow(self, command: str) -> str:
+        """What ``diskshadow`` prints for ``list writers status`` (vss-facts §10.3)."""
+        from ._tools import diskshadow
+
+        return diskshadow(self, command)
+
+    def _query_writers(self) -> list[WriterCore]:
+        """Identify to every writer, as a management tool's GatherWriterMetadata does (§1.4);
+        the writers that answered, in order. No BackupShutdown follows: nothing was backed up."""
+        from ._components import BackupComponentsDocument
+
+        session = Session(self, self.new_guid(), BackupComponentsDocument())
+        task = self._spawn_internal(
+            lambda: self._coordinator.gather_writer_metadata(session), "GatherWriterMetadata"
+        )
+        self._scheduler.join(task)
+        return [ws.core for ws in session.writers.values()]
+
     def CreateVssBackupComponents(self) -> IVssBackupComponents:
         """A new single-use requester object (vss-facts §3.1)."""
         return IVssBackupComponents(self)

@@ -74,9 +74,7 @@ _ARGLESS: dict[Call, Callable[[IVssBackupComponents], Any]] = {
 }
 
 
-def run_backup(
-    system: VssSystem, component_mode: bool = False, retry_every: float = 5.0
-) -> None:
+def run_backup(system: VssSystem, component_mode: bool = False, retry_every: float = 5.0) -> None:
     """One complete backup of C:\\ (vss-facts §3.2), retrying while another set is in creation."""
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()

@@ -1,0 +1,122 @@
+"""vssadmin and diskshadow output, in the formats of real captures (vss-facts §10)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from simulator import (
+    VSS_BT_FULL,
+    VSS_CTX_APP_ROLLBACK,
+    VSS_CTX_CLIENT_ACCESSIBLE,
+    VSS_E_WRITERERROR_RETRYABLE,
+    VSS_ST_OTHER,
+    VSS_UT_USERDATA,
+    CVssWriterEx2,
+    VssError,
+    VssSystem,
+)
+
+WRITER_ID = uuid.UUID("e8132975-6f93-4464-a53e-1050253ae220")
+
+
+class FreezeVetoWriter(CVssWriterEx2):
+    def OnPrepareSnapshot(self) -> bool:
+        return True
+
+    def OnFreeze(self) -> bool:
+        self.SetWriterFailure(VSS_E_WRITERERROR_RETRYABLE)
+        return False
+
+    def OnThaw(self) -> bool:
+        return True
+
+    def OnAbort(self) -> bool:
+        return True
+
+
+def _snapshot(system: VssSystem, context: int) -> None:
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        bc.SetContext(context)
+        bc.SetBackupState(False, False, VSS_BT_FULL)
+        if context == VSS_CTX_APP_ROLLBACK:
+            bc.GatherWriterMetadata().Wait()
+        bc.StartSnapshotSet()
+        bc.AddToSnapshotSet("C:\\")
+        if context == VSS_CTX_APP_ROLLBACK:
+            bc.PrepareForBackup().Wait()
+        bc.DoSnapshotSet().Wait()
+
+
+def test_list_shadows_matches_the_observed_format(vss_system: VssSystem) -> None:
+    """vss-facts §10.2: the captured ClientAccessible block, line for line."""
+    _snapshot(vss_system, VSS_CTX_CLIENT_ACCESSIBLE)
+    (copy,) = vss_system.shadow_copies()
+    lines = vss_system.vssadmin("list shadows").splitlines()
+    assert lines[0] == "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool"
+    assert lines[1] == "(C) Copyright 2001-2013 Microsoft Corp."
+    assert lines[3] == f"Contents of shadow copy set ID: {{{copy.snapshot_set_id}}}"
+    assert lines[4] == "   Contained 1 shadow copies at creation time: 1/1/2026 12:00:00 AM"
+    assert lines[5] == f"      Shadow Copy ID: {{{copy.snapshot_id}}}"
+    assert lines[6] == f"         Original Volume: (C:){copy.volume_guid_path}"
+    assert (
+        lines[7]
+        == "         Shadow Copy Volume: \\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1"
+    )
+    assert lines[10] == "         Provider: 'Microsoft Software Shadow Copy provider 1.0'"
+    assert lines[11] == "         Type: ClientAccessible"
+    assert lines[12] == (
+        "         Attributes: Persistent, Client-accessible, No auto release, No writers, Differential"
+    )
+
+
+def test_list_shadows_when_there_are_none(vss_system: VssSystem) -> None:
+    assert vss_system.vssadmin("list shadows").endswith("No items found that satisfy the query.\n")
+
+
+def test_list_writers_shows_the_last_state_and_error(vss_system: VssSystem) -> None:
+    """vss-facts §10.1: a writer that vetoed Freeze shows [9] Failed / Retryable error."""
+    writer = FreezeVetoWriter()
+    writer.Initialize(WRITER_ID, "System Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
+    writer.Subscribe()
+    with pytest.raises(VssError):
+        _snapshot(vss_system, VSS_CTX_APP_ROLLBACK)
+    text = vss_system.vssadmin("list writers")
+    assert (
+        "Writer name: 'System Writer'\n"
+        "   Writer Id: {e8132975-6f93-4464-a53e-1050253ae220}\n"
+        f"   Writer Instance Id: {{{writer._vss.instance_id}}}\n"
+        "   State: [9] Failed\n"
+        "   Last error: Retryable error\n"
+    ) in text
+    status = vss_system.diskshadow("list writers status")
+    assert '* WRITER "System Writer"\n        - Status: 9 (VSS_WS_FAILED_AT_FREEZE)' in status
+    assert "- Writer Failure code: 0x800423f3 (VSS_E_WRITERERROR_RETRYABLE)" in status
+    assert status.endswith("1 writers listed.\n")
+
+
+def test_the_tools_send_identify_but_no_backup_shutdown(vss_system: VssSystem) -> None:
+    """vss-facts §1.4: management tools trigger Identify too."""
+    writer = FreezeVetoWriter()
+    writer.Initialize(WRITER_ID, "System Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
+    writer.Subscribe()
+    vss_system.vssadmin("list writers")
+    assert vss_system.events(writer) == ["OnIdentify"]
+
+
+def test_list_providers(vss_system: VssSystem) -> None:
+    assert (
+        "Provider name: 'Microsoft Software Shadow Copy provider 1.0'\n"
+        "   Provider type: System\n"
+        "   Provider Id: {b5946137-7b9f-4925-af80-51abd60b20d5}\n"
+        "   Version: 1.0.0.7\n"
+    ) in vss_system.vssadmin("list providers")
+
+
+def test_unknown_commands_say_what_is_simulated(vss_system: VssSystem) -> None:
+    with pytest.raises(ValueError, match="list shadows"):
+        vss_system.vssadmin("delete shadows /all")
+    with pytest.raises(ValueError, match="list writers status"):
+        vss_system.diskshadow("create")
