@@ -309,8 +309,9 @@ class Coordinator:
             self._abort_providers(session, providers)
             raise self._writer_failure(session, vetoed, "PrepareForSnapshot")
         for plan in session.planned.values():
-            self._provider(
+            self._creation_step(
                 session,
+                providers,
                 plan.provider,
                 "BeginPrepareSnapshot",
                 set_id,
@@ -319,7 +320,7 @@ class Coordinator:
                 plan.volume.name,
             )
         for provider in providers:
-            self._provider(session, provider, "EndPrepareSnapshots", set_id)
+            self._creation_step(session, providers, provider, "EndPrepareSnapshots", set_id)
         # Freeze, by application level; the Freeze→Thaw window of each writer starts (§4.1 8b).
         by_level: list[list[WriterSession]] = [[] for _ in FREEZE_ORDER]
         for ws in writers:
@@ -339,10 +340,10 @@ class Coordinator:
         self._check_windows(session, frozen, providers)
         # Commit inside the kernel's flush-and-hold window (§4.1 8c–8g).
         for provider in providers:
-            self._provider(session, provider, "PreCommitSnapshots", set_id)
+            self._creation_step(session, providers, provider, "PreCommitSnapshots", set_id)
         hold_start = self._clock.ticks
         for provider in providers:
-            self._provider(session, provider, "CommitSnapshots", set_id)
+            self._creation_step(session, providers, provider, "CommitSnapshots", set_id)
         held = self._clock.ticks - hold_start
         if held > FLUSH_AND_HOLD_TICKS:
             message = (
@@ -353,7 +354,9 @@ class Coordinator:
             raise VssHoldWritesTimeout(message)
         self._commit_snapshots(session)
         for provider in providers:
-            self._provider(session, provider, "PostCommitSnapshots", set_id, len(session.planned))
+            self._creation_step(
+                session, providers, provider, "PostCommitSnapshots", set_id, len(session.planned)
+            )
         self._check_windows(session, frozen, providers)
         # Thaw in reverse level order; the windows are checked before each Thaw (§4.2). Until
         # the earliest window ends no window can have, so the full check is skipped until then.
@@ -375,8 +378,8 @@ class Coordinator:
                     raise self._writer_failure(session, [ws], "Thaw")
         session.current_level = None
         for provider in providers:
-            self._provider(session, provider, "PreFinalCommitSnapshots", set_id)
-            self._provider(session, provider, "PostFinalCommitSnapshots", set_id)
+            self._creation_step(session, providers, provider, "PreFinalCommitSnapshots", set_id)
+            self._creation_step(session, providers, provider, "PostFinalCommitSnapshots", set_id)
         # PostSnapshot: a failure here does not abort the set (§4.2).
         self._step(session)
         for ws in frozen:
@@ -384,6 +387,22 @@ class Coordinator:
             self.deliver(session, ws, POST_SNAPSHOT, self._components(session, ws, E.POST_SNAPSHOT))
         session.snapshot_created = True
         self.system._publish(session)
+
+    def _creation_step(
+        self,
+        session: Session,
+        providers: list[VssProvider],
+        provider: VssProvider,
+        method: str,
+        *args: Any,
+    ) -> None:
+        """A provider call of creation: its failure aborts the set and the writers that joined,
+        so a frozen writer still gets OnAbort (vss-facts §4.2 trigger 4 and guarantee)."""
+        try:
+            self._provider(session, provider, method, *args)
+        except VssError as exc:
+            self._abort(session, providers, f"{provider.provider_name}.{method} failed: {exc.name}")
+            raise
 
     def _step(self, session: Session, frozen: Iterable[WriterSession] = ()) -> None:
         """A phase boundary: other tasks may run; a cancel or AbortBackup takes effect here."""
