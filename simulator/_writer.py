@@ -141,6 +141,8 @@ class WriterCore:
                 f"{method} may not be called in {inv.event.value}: it is allowed in {where} "
                 f"(vss-facts {rule.fact})."
             )
+            if rule.thread_rule:
+                message += f" The call came from {inv.thread!r}, the thread running {inv.name}."
             self.system._violation(ViolationRule.FORBIDDEN_IN_HANDLER, message, self, inv)
             if rule.thread_rule:
                 thread = inv.thread or ""
