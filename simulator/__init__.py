@@ -5,8 +5,6 @@ the requester's objects, providers, every enum and enum member, HRESULTs and the
 """
 
 from . import hresults
-from .hresults import *  # noqa: F403
-from .hresults import __all__ as _hresult_names
 from ._components import ComponentAccess, IVssComponent, IVssWriterComponents
 from ._enums import *  # noqa: F403
 from ._enums import __all__ as _enum_names
@@ -29,6 +27,8 @@ from ._scheduler import Deadlock, Task
 from ._system import Volume, VssSystem, current_system
 from ._trace import TraceKind, TraceRecord, Violation, ViolationRule
 from ._writer import CVssWriter, CVssWriterEx, CVssWriterEx2
+from .hresults import *  # noqa: F403
+from .hresults import __all__ as _hresult_names
 
 
 def CreateVssBackupComponents() -> IVssBackupComponents:

@@ -103,7 +103,6 @@ class IVssAsync:
         self._task: Task | None = None
         self.error: BaseException | None = None
         self.cancelled = False
-        self._cancel_requested = False
         self._session: Session | None = None
 
     @property
@@ -146,7 +145,6 @@ class IVssAsync:
         """Ask the operation to stop at its next step; returns what QueryStatus would say after."""
         if self.done:
             return self.QueryStatus()
-        self._cancel_requested = True
         if self._session is not None:
             self._session.abort_requested = True
         return hr.S_OK
@@ -240,15 +238,13 @@ class IVssBackupComponents:
         self._history.append(call.value)
         return entry, move
 
-    def _start(
-        self, call: Call, body: Callable[[Session], None], move: Move | None = None
-    ) -> IVssAsync:
+    def _start(self, call: Call, body: Callable[[Session], None]) -> IVssAsync:
         """Run ``body`` as an asynchronous operation on its own task."""
         system = self._system
         name = call.value
         op = IVssAsync(system, name)
         op._session = self._session
-        target = move if move is not None else self._order[(self._phase, call)]
+        target = self._order[(self._phase, call)]
 
         def run() -> None:
             try:
@@ -407,7 +403,7 @@ class IVssBackupComponents:
             )
         session.bcd.add_component(
             instance_id, writer_id, VSS_COMPONENT_TYPE(component_type), path, component_name
-        ).instance_id = instance_id
+        )
         entry = session.bcd.writer_entry(instance_id)
         entry.instance_name = ws.core.instance_name
         entry.backup_schema = ws.metadata.backup_schema
