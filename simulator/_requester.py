@@ -546,7 +546,10 @@ class IVssBackupComponents:
             assert pending._task is not None
             self._system._scheduler.join(pending._task)
             self._system._release_creation_lock(session)
-            return
+            if pending.cancelled:
+                return
+            # It ended without seeing the request (PrepareForBackup has no step that does):
+            # the writers that joined still get their Abort (vss-facts §4.2 trigger 1).
         if self._order.get((self._phase, Call.ABORT_BACKUP), Move(self._phase)).then is self._phase:
             return  # nothing under way: ignored (vss-facts §3.2 row x)
         coordinator = self._system._coordinator

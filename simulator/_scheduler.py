@@ -191,6 +191,8 @@ class Scheduler:
                     clock.advance_to(deadline)
                     return
                 _, _, sleeper, token = heapq.heappop(timers)
+                if sleeper is not None and (sleeper.token != token or sleeper.done):
+                    continue  # a stale entry: the wait it bounded is over, no time passes
                 clock.advance_to(when)
                 if sleeper is not None:
                     self.wake(sleeper, token)
