@@ -1,0 +1,15 @@
+"""docs/rules.md is printed from the tables; it must not drift from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator._docs import render_rules
+
+RULES_MD = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+
+
+def test_rules_md_is_the_tables_as_printed_today() -> None:
+    assert RULES_MD.read_text(encoding="utf-8") == render_rules(), (
+        "docs/rules.md is stale: regenerate it with `vss-sim rules > docs/rules.md`"
+    )
