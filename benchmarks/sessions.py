@@ -15,6 +15,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from unittest import mock
 
 from simulator import (
     GUID_NULL,
@@ -119,6 +120,22 @@ def floor(writers: list[BenchWriter], sessions: int) -> None:
             writer.OnBackupShutdown(GUID_NULL)
 
 
+def mocked(writers: list[BenchWriter], sessions: int) -> None:
+    """What users write today instead: a reused MagicMock requester plus the same handler calls."""
+    bc = mock.MagicMock()
+    for _ in range(sessions):
+        bc.InitializeForBackup()
+        bc.SetBackupState(False, False, VSS_BT_FULL)
+        bc.GatherWriterMetadata().Wait()
+        bc.StartSnapshotSet()
+        bc.AddToSnapshotSet("C:\\")
+        bc.PrepareForBackup().Wait()
+        bc.DoSnapshotSet().Wait()
+        bc.BackupComplete().Wait()
+        bc.Release()
+        floor(writers, 1)
+
+
 def sample(fn: Callable[[], None], samples: int) -> float:
     times = []
     for _ in range(samples):
@@ -160,6 +177,7 @@ def report(kind: type[BenchWriter], args: argparse.Namespace) -> None:
     with VssSystem(seed=1) as system:
         writers = install(system, args.writers, kind)
         floor_s = sample(lambda: floor(writers, args.sessions), args.samples) / args.sessions
+        mock_s = sample(lambda: mocked(writers, args.sessions), args.samples) / args.sessions
 
     serial_s = sample(one_at_a_time, args.samples) / args.sessions
     parallel_s = sample(all_at_once, args.samples) / args.concurrent
@@ -167,6 +185,10 @@ def report(kind: type[BenchWriter], args: argparse.Namespace) -> None:
     print(f"{kind.__name__}: {(kind.__doc__ or '').strip()}")
     print(f"writers per session: {args.writers} ({handlers} handler calls a session)")
     print(f"floor (handlers called directly): {floor_s * 1e6:9.1f} µs/session")
+    print(
+        f"MagicMock requester + handlers:   {mock_s * 1e6:9.1f} µs/session "
+        f"{1 / mock_s:9.0f} sessions/s  {mock_s / floor_s:5.1f}× floor"
+    )
     print(
         f"one session at a time:            {serial_s * 1e6:9.1f} µs/session "
         f"{1 / serial_s:9.0f} sessions/s  {serial_s / floor_s:5.1f}× floor"
