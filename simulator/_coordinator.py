@@ -24,8 +24,6 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from greenlet import getcurrent as _getcurrent
-
 from . import hresults as hr
 from ._clock import TICKS_PER_MILLISECOND, TICKS_PER_SECOND
 from ._components import ComponentAccess, IVssWriterComponents
@@ -45,6 +43,7 @@ from ._errors import (
 from ._metadata import IVssCreateWriterMetadataEx, IVssExamineWriterMetadata, WriterIdentity
 from ._provider import PROVIDER_CODES, Snapshot, VssProvider
 from ._rules import FAILED_STATES, WRITER_TRANSITIONS, Lapse, Outcome, WriterEvent
+from ._scheduler import current_context as _getcurrent
 from ._session import Invocation, Session, WriterSession
 from ._trace import TraceKind, ViolationRule
 

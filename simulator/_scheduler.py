@@ -29,7 +29,11 @@ from greenlet import getcurrent, greenlet
 
 from ._clock import VirtualClock
 
-__all__ = ["Deadlock", "Scheduler", "Task"]
+__all__ = ["Deadlock", "Scheduler", "Task", "current_context"]
+
+#: The running task's execution context (its greenlet): with the OS thread ident, the identity
+#: the thread rule checks. Exported so no other module depends on the mechanism.
+current_context = getcurrent
 
 
 class Deadlock(RuntimeError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable
 
-from greenlet import getcurrent
+from ._scheduler import current_context as getcurrent
 
 __all__ = ["ThreadKey", "current_thread_key", "current_thread_label"]
 
