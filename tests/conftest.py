@@ -4,7 +4,8 @@ Other test modules import these by name (``from conftest import QuietWriter, dri
 names and signatures below are stable:
 
 * ``QuietWriter``: a CVssWriterEx2 whose handlers all succeed; it reports one FILEGROUP
-  component ``"Files"`` (files ``C:\\MyFiles\\*``) and a restore method.
+  component ``"Files"`` (files ``C:\\MyFiles\\*``) and a restore method. Every handler returns
+  ``self.on_event(event, arg)``: a subclass overrides that one method to script or record events.
 * ``make_writer(system, name=..., cls=..., **kwargs)``: instantiate, Initialize, Subscribe.
 * ``drive_to(bc, phase, *, writerless=False, exclude=())``: the documented happy-path calls that
   bring a fresh IVssBackupComponents to ``phase`` (vss-facts §3.2, §3.3).
@@ -13,6 +14,10 @@ names and signatures below are stable:
 * ``settle(op)``: wait for an IVssAsync without raising; its final QueryStatus.
 * ``instance_id(writer)``, ``writer_status(bc, writer)``: a writer's instance id and its status in
   the object's session.
+* ``FULL_BACKUP``: the handler names of a full backup, Identify first (vss-facts §4.1).
+* ``begin_backup(bc)``, ``complete_backup(bc)``, ``full_backup(system)``: a non-component backup
+  of C:\\ up to GatherWriterMetadata, to the end, or on a new object (vss-facts §4.1, §8).
+* ``system``: a fixture, a fresh ``VssSystem(seed=0)`` whatever ``--vss-seed`` says.
 
 All of them work with the ``vss_system`` fixture as well as inside ``with VssSystem(seed=...)``.
 """
@@ -21,8 +26,10 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Any, TypeVar, overload
+
+import pytest
 
 from simulator import (
     GUID_NULL,
@@ -43,70 +50,90 @@ from simulator import (
     IVssWriterComponents,
     Phase,
     VssError,
+    VssSnapshotSetInProgress,
     VssSystem,
     VssWriterStatus,
+    WriterEvent,
     current_system,
 )
 
 __all__ = [
+    "FULL_BACKUP",
+    "NO_ARG",
     "WRITERLESS_UNREACHABLE",
     "QuietWriter",
     "backup_xml",
+    "begin_backup",
+    "complete_backup",
     "drive_to",
+    "full_backup",
     "instance_id",
     "make_writer",
     "phase_of",
     "settle",
+    "system",
     "writer_status",
 ]
 
+E = WriterEvent
 P = Phase
 W = TypeVar("W", bound=CVssWriter)
 
 
-class QuietWriter(CVssWriterEx2):
-    """A writer that keeps every rule: every handler returns True.
+#: The ``arg`` that ``QuietWriter.on_event`` gets from a handler that takes no argument.
+NO_ARG: Any = object()
 
-    OnIdentify sets a restore method (VSS_RME_RESTORE_IF_CAN_REPLACE, VSS_WRE_ALWAYS, so it takes
-    restore events, vss-facts §4.4) and reports one selectable FILEGROUP component ``"Files"``
-    (no logical path) with one file set ``C:\\MyFiles\\*``.
+
+class QuietWriter(CVssWriterEx2):
+    """A writer that keeps every rule: every handler returns ``self.on_event(event, arg)``, True
+    unless a subclass overrides it.
+
+    ``arg`` is the handler's argument (its components, or BackupShutdown's snapshot set id), or
+    ``NO_ARG`` for OnPrepareSnapshot, OnFreeze, OnThaw, OnAbort and OnIdentify. OnIdentify first
+    sets a restore method (VSS_RME_RESTORE_IF_CAN_REPLACE, VSS_WRE_ALWAYS, so it takes restore
+    events, vss-facts §4.4) and reports one selectable FILEGROUP component ``"Files"`` (no logical
+    path) with one file set ``C:\\MyFiles\\*``.
     """
+
+    def on_event(self, event: WriterEvent, arg: Any) -> bool:
+        """The result of the handler of ``event``: True (vss-facts §1.4)."""
+        return True
 
     def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
         metadata.SetRestoreMethod(VSS_RME_RESTORE_IF_CAN_REPLACE, None, None, VSS_WRE_ALWAYS, False)
         metadata.AddComponent(VSS_CT_FILEGROUP, None, "Files", "Files", None, 0, False, False, True)
         metadata.AddFilesToFileGroup(None, "Files", "C:\\MyFiles", "*", False, None)
-        return True
+        return self.on_event(E.IDENTIFY, NO_ARG)
 
     def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
-        return True
+        return self.on_event(E.PREPARE_BACKUP, components)
 
     def OnPrepareSnapshot(self) -> bool:
-        return True
+        return self.on_event(E.PREPARE_SNAPSHOT, NO_ARG)
 
     def OnFreeze(self) -> bool:
-        return True
+        return self.on_event(E.FREEZE, NO_ARG)
 
     def OnThaw(self) -> bool:
-        return True
+        return self.on_event(E.THAW, NO_ARG)
 
     def OnPostSnapshot(self, components: IVssWriterComponents | None) -> bool:
-        return True
+        return self.on_event(E.POST_SNAPSHOT, components)
 
     def OnAbort(self) -> bool:
-        return True
+        return self.on_event(E.ABORT, NO_ARG)
 
     def OnBackupComplete(self, components: IVssWriterComponents | None) -> bool:
-        return True
+        return self.on_event(E.BACKUP_COMPLETE, components)
 
     def OnBackupShutdown(self, snapshot_set_id: uuid.UUID) -> bool:
-        return True
+        return self.on_event(E.BACKUP_SHUTDOWN, snapshot_set_id)
 
     def OnPreRestore(self, components: IVssWriterComponents | None) -> bool:
-        return True
+        return self.on_event(E.PRE_RESTORE, components)
 
     def OnPostRestore(self, components: IVssWriterComponents | None) -> bool:
-        return True
+        return self.on_event(E.POST_RESTORE, components)
 
 
 @overload
@@ -170,6 +197,71 @@ def writer_status(bc: IVssBackupComponents, writer: CVssWriter) -> VssWriterStat
 
 
 # ---------------------------------------------------------------------------------------------
+# a plain backup: not in component mode, every writer takes part (vss-facts §4.5)
+# ---------------------------------------------------------------------------------------------
+
+#: Identify, then the seven events of a full backup, in order (vss-facts §4.1).
+FULL_BACKUP = [
+    "OnIdentify",
+    "OnPrepareBackup",
+    "OnPrepareSnapshot",
+    "OnFreeze",
+    "OnThaw",
+    "OnPostSnapshot",
+    "OnBackupComplete",
+    "OnBackupShutdown",
+]
+
+
+@pytest.fixture
+def system() -> Iterator[VssSystem]:
+    """A fresh machine with seed 0, current for the test (``vss_system`` follows --vss-seed)."""
+    with VssSystem(seed=0) as machine:
+        yield machine
+
+
+def begin_backup(bc: IVssBackupComponents) -> IVssBackupComponents:
+    """InitializeForBackup, SetBackupState (not component mode, VSS_BT_FULL) and
+    GatherWriterMetadata on a fresh ``bc`` (vss-facts §4.1 steps 1–2); returns ``bc``."""
+    bc.InitializeForBackup()
+    bc.SetBackupState(False, False, VSS_BT_FULL)
+    bc.GatherWriterMetadata().Wait()
+    return bc
+
+
+def complete_backup(bc: IVssBackupComponents, *, retry_every: float = 5.0) -> tuple[uuid.UUID, int]:
+    """The rest of a complete backup of C:\\ on an initialized ``bc`` (vss-facts §4.1):
+    SetBackupState (not component mode, VSS_BT_FULL), GatherWriterMetadata, StartSnapshotSet
+    (retried every ``retry_every`` virtual seconds while another set is in creation, §8),
+    AddToSnapshotSet, PrepareForBackup, DoSnapshotSet, BackupComplete. Returns the set id and how
+    many times StartSnapshotSet was refused."""
+    bc.SetBackupState(False, False, VSS_BT_FULL)
+    bc.GatherWriterMetadata().Wait()
+    refused = 0
+    while True:
+        try:
+            set_id = bc.StartSnapshotSet()
+            break
+        except VssSnapshotSetInProgress:
+            refused += 1
+            bc._system.sleep(retry_every)
+    bc.AddToSnapshotSet("C:\\")
+    bc.PrepareForBackup().Wait()
+    bc.DoSnapshotSet().Wait()
+    bc.BackupComplete().Wait()
+    return set_id, refused
+
+
+def full_backup(system: VssSystem, *, retry_every: float = 5.0) -> uuid.UUID:
+    """InitializeForBackup and ``complete_backup`` on a new object, released before this returns;
+    the object's session id."""
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        complete_backup(bc, retry_every=retry_every)
+        return bc.GetSessionId()
+
+
+# ---------------------------------------------------------------------------------------------
 # drive_to
 # ---------------------------------------------------------------------------------------------
 
@@ -199,6 +291,11 @@ def _add_components(bc: IVssBackupComponents, exclude: Collection[str]) -> None:
                 bc.AddComponent(
                     instance, writer_id, info.type, info.logical_path, info.component_name
                 )
+
+
+def _named(component: Any) -> tuple[Any, str | None, str]:
+    """A component's type, logical path and name: the arguments that name it in a BCD call."""
+    return component.GetComponentType(), component.GetLogicalPath(), component.GetComponentName()
 
 
 def _bcd_components(bc: IVssBackupComponents) -> list[tuple[uuid.UUID, uuid.UUID, Any]]:
@@ -300,14 +397,7 @@ def _drive_backup(
     if phase in (P.SNAPSHOT_SET_CREATED, P.SNAPSHOT_SET_FAILED):
         return
     for instance, writer_id, component in _bcd_components(bc):
-        bc.SetBackupSucceeded(
-            instance,
-            writer_id,
-            component.GetComponentType(),
-            component.GetLogicalPath(),
-            component.GetComponentName(),
-            True,
-        )
+        bc.SetBackupSucceeded(instance, writer_id, *_named(component), True)
     bc.BackupComplete().Wait()
 
 
@@ -321,24 +411,12 @@ def _drive_restore(bc: IVssBackupComponents, phase: Phase, exclude: Collection[s
     }
     chosen = [(w, c) for _, w, c in _bcd_components(bc) if w in running]
     for writer_id, component in chosen:
-        bc.SetSelectedForRestore(
-            writer_id,
-            component.GetComponentType(),
-            component.GetLogicalPath(),
-            component.GetComponentName(),
-            True,
-        )
+        bc.SetSelectedForRestore(writer_id, *_named(component), True)
     if phase is P.RESTORE_METADATA_GATHERED:
         return
     bc.PreRestore().Wait()
     for writer_id, component in chosen:
-        bc.SetFileRestoreStatus(
-            writer_id,
-            component.GetComponentType(),
-            component.GetLogicalPath(),
-            component.GetComponentName(),
-            VSS_RS_ALL,
-        )
+        bc.SetFileRestoreStatus(writer_id, *_named(component), VSS_RS_ALL)
     if phase is P.PRE_RESTORED:
         return
     bc.PostRestore().Wait()

@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import QuietWriter, instance_id, make_writer
+from conftest import FULL_BACKUP as FULL
+from conftest import NO_ARG, QuietWriter, begin_backup, instance_id, make_writer
 
+from fakes import slow_commit_provider
 from simulator import (
     E_FAIL,
     GUID_NULL,
@@ -59,21 +61,11 @@ from simulator import (
     VssUnexpectedProviderError,
     VssUnexpectedWriterError,
     VssWriterStatusEx,
+    WriterEvent,
 )
 
-FULL = [
-    "OnIdentify",
-    "OnPrepareBackup",
-    "OnPrepareSnapshot",
-    "OnFreeze",
-    "OnThaw",
-    "OnPostSnapshot",
-    "OnBackupComplete",
-    "OnBackupShutdown",
-]
 #: A writer's events up to a veto at Freeze, then VSS's own Abort (vss-facts §4.2 trigger 2).
 FROZEN_THEN_ABORTED = ["OnIdentify", "OnPrepareBackup", "OnPrepareSnapshot", "OnFreeze", "OnAbort"]
-_NOT_GIVEN: Any = object()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,42 +132,15 @@ class Scripted(QuietWriter):
         self.script: dict[str, Callable[[Scripted], Any]] = {}
         self.args: dict[str, list[Any]] = {}
 
-    def _handle(self, name: str, arg: Any = _NOT_GIVEN) -> bool:
-        if arg is not _NOT_GIVEN:
+    def on_event(self, event: WriterEvent, arg: Any) -> bool:
+        name = event.value
+        if arg is not NO_ARG:
             self.args.setdefault(name, []).append(arg)
         action = self.script.get(name)
         if action is None:
             return True
         result: bool = action(self)  # may be a non-bool on purpose (BAD_RESULT)
         return result
-
-    def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
-        super().OnIdentify(metadata)
-        return self._handle("OnIdentify")
-
-    def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
-        return self._handle("OnPrepareBackup", components)
-
-    def OnPrepareSnapshot(self) -> bool:
-        return self._handle("OnPrepareSnapshot")
-
-    def OnFreeze(self) -> bool:
-        return self._handle("OnFreeze")
-
-    def OnThaw(self) -> bool:
-        return self._handle("OnThaw")
-
-    def OnPostSnapshot(self, components: IVssWriterComponents | None) -> bool:
-        return self._handle("OnPostSnapshot", components)
-
-    def OnAbort(self) -> bool:
-        return self._handle("OnAbort")
-
-    def OnBackupComplete(self, components: IVssWriterComponents | None) -> bool:
-        return self._handle("OnBackupComplete", components)
-
-    def OnBackupShutdown(self, snapshot_set_id: uuid.UUID) -> bool:
-        return self._handle("OnBackupShutdown", snapshot_set_id)
 
 
 def scripted(system: VssSystem, name: str, **kwargs: Any) -> Scripted:
@@ -458,15 +423,8 @@ def test_post_snapshot_failure_keeps_the_set(system: VssSystem) -> None:
     assert statuses(bc)["Post"].state is VSS_WS_FAILED_AT_POST_SNAPSHOT
     bc.BackupComplete().Wait()
     bc.Release()
-    assert system.events(writer) == [
-        "OnIdentify",
-        "OnPrepareBackup",
-        "OnPrepareSnapshot",
-        "OnFreeze",
-        "OnThaw",
-        "OnPostSnapshot",
-        "OnBackupShutdown",
-    ]
+    # Every event but OnBackupComplete: the writer failed PostSnapshot.
+    assert system.events(writer) == [e for e in FULL if e != "OnBackupComplete"]
     assert writer.args["OnBackupShutdown"] == [set_id]
 
 
@@ -544,9 +502,7 @@ def test_with_block_that_raises_still_releases(system: VssSystem) -> None:
     writer = scripted(system, "Writer")
     bc = system.CreateVssBackupComponents()
     with pytest.raises(RuntimeError, match="requester crashed"), bc:
-        bc.InitializeForBackup()
-        bc.SetBackupState(False, False, VSS_BT_FULL)
-        bc.GatherWriterMetadata().Wait()
+        begin_backup(bc)
         bc.StartSnapshotSet()
         bc.AddToSnapshotSet("C:\\")
         bc.PrepareForBackup().Wait()
@@ -555,9 +511,7 @@ def test_with_block_that_raises_still_releases(system: VssSystem) -> None:
     assert system.events(writer) == ["OnIdentify", "OnPrepareBackup", "OnAbort", "OnBackupShutdown"]
     assert writer.args["OnBackupShutdown"] == [GUID_NULL]
     with system.CreateVssBackupComponents() as again:
-        again.InitializeForBackup()
-        again.SetBackupState(False, False, VSS_BT_FULL)
-        again.GatherWriterMetadata().Wait()
+        begin_backup(again)
         assert isinstance(again.StartSnapshotSet(), uuid.UUID)
 
 
@@ -642,12 +596,7 @@ class FaultyProvider(VssProvider):
 def test_commit_over_the_flush_and_hold_window_fails(system: VssSystem) -> None:
     """vss-facts §6, §4.1 8e: CommitSnapshots holding writes 11 s → VSS_E_HOLD_WRITES_TIMEOUT,
     AbortSnapshots, OnAbort to the frozen writer and no Thaw."""
-
-    def slow_commit(method: str) -> None:
-        if method == "CommitSnapshots":
-            system.sleep(11)
-
-    system.register_provider(FaultyProvider(slow_commit))
+    system.register_provider(slow_commit_provider(11))
     writer = scripted(system, "Writer")
     bc, _ = prepared(system)
     failed_creation(bc.DoSnapshotSet(), VssHoldWritesTimeout, VSS_E_HOLD_WRITES_TIMEOUT)
@@ -667,12 +616,7 @@ def test_commit_over_the_flush_and_hold_window_fails(system: VssSystem) -> None:
 
 def test_commit_inside_the_flush_and_hold_window_passes(system: VssSystem) -> None:
     """vss-facts §6: 9.5 s of CommitSnapshots stays inside the 10 s window."""
-
-    def slow_commit(method: str) -> None:
-        if method == "CommitSnapshots":
-            system.sleep(9.5)
-
-    system.register_provider(FaultyProvider(slow_commit))
+    system.register_provider(slow_commit_provider(9.5))
     writer = scripted(system, "Writer")
     bc, _ = prepared(system)
     bc.DoSnapshotSet().Wait()
@@ -952,10 +896,7 @@ def test_wait_with_a_timeout_returns_while_pending(system: VssSystem) -> None:
     working 300 s returns at +5 s with QueryStatus still PENDING; an infinite Wait ends at 300 s."""
     writer = scripted(system, "Slow")
     writer.script["OnPrepareBackup"] = sleeper(system, 300)
-    bc = system.CreateVssBackupComponents()
-    bc.InitializeForBackup()
-    bc.SetBackupState(False, False, VSS_BT_FULL)
-    bc.GatherWriterMetadata().Wait()
+    bc = begin_backup(system.CreateVssBackupComponents())
     bc.StartSnapshotSet()
     bc.AddToSnapshotSet("C:\\")
     op = bc.PrepareForBackup()

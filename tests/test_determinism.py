@@ -11,19 +11,16 @@ import random
 import time
 import uuid
 
-from conftest import QuietWriter, make_writer
+from conftest import QuietWriter, begin_backup, complete_backup, make_writer
 
 from simulator import (
-    VSS_BT_FULL,
     VSS_E_UNEXPECTED_WRITER_ERROR,
     VSS_E_WRITERERROR_RETRYABLE,
     VSS_WS_FAILED_AT_PREPARE_SNAPSHOT,
-    IVssBackupComponents,
     IVssWriterComponents,
     TraceKind,
     TraceRecord,
     VssError,
-    VssSnapshotSetInProgress,
     VssSystem,
 )
 
@@ -50,23 +47,6 @@ class Jittery(QuietWriter):
         return self._work()
 
 
-def backup(system: VssSystem, bc: IVssBackupComponents) -> None:
-    """A complete backup of C:\\ on an initialized object, retrying StartSnapshotSet every 5 s
-    while another set is in creation (vss-facts §8)."""
-    bc.SetBackupState(False, False, VSS_BT_FULL)
-    bc.GatherWriterMetadata().Wait()
-    while True:
-        try:
-            bc.StartSnapshotSet()
-            break
-        except VssSnapshotSetInProgress:
-            system.sleep(5)
-    bc.AddToSnapshotSet("C:\\")
-    bc.PrepareForBackup().Wait()
-    bc.DoSnapshotSet().Wait()
-    bc.BackupComplete().Wait()
-
-
 def scenario(system: VssSystem) -> tuple[list[TraceRecord], list[int]]:
     """8 concurrent sessions, 3 jittery writers. Returns the trace and the interleaving: for each
     EVENT record, the index of the requester whose session it belongs to."""
@@ -79,7 +59,7 @@ def scenario(system: VssSystem) -> tuple[list[TraceRecord], list[int]]:
             with system.CreateVssBackupComponents() as bc:
                 bc.InitializeForBackup()
                 owner[bc.GetSessionId()] = index
-                backup(system, bc)
+                complete_backup(bc)
 
         for index in range(8):
             system.spawn(requester, index, name=f"requester-{index}")
@@ -173,9 +153,7 @@ def retry_policy(system: VssSystem, writer: Retryable) -> tuple[bool, list[float
             system.sleep(600)
         attempts.append(system.clock.now)
         with system.CreateVssBackupComponents() as bc:
-            bc.InitializeForBackup()
-            bc.SetBackupState(False, False, VSS_BT_FULL)
-            bc.GatherWriterMetadata().Wait()
+            begin_backup(bc)
             bc.StartSnapshotSet()
             bc.AddToSnapshotSet("C:\\")
             bc.PrepareForBackup().Wait()

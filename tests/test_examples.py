@@ -15,20 +15,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import FULL_BACKUP
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
-#: Identify, then the seven events of a full backup (vss-facts §4.1, writers.md).
-FULL_BACKUP = [
-    "OnIdentify",
-    "OnPrepareBackup",
-    "OnPrepareSnapshot",
-    "OnFreeze",
-    "OnThaw",
-    "OnPostSnapshot",
-    "OnBackupComplete",
-    "OnBackupShutdown",
-]
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 

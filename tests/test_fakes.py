@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from conftest import FULL_BACKUP as FULL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -61,16 +62,6 @@ from simulator.testing import check_event_order
 
 WS = VSS_WRITER_STATE
 E = WriterEvent
-FULL = [
-    "OnIdentify",
-    "OnPrepareBackup",
-    "OnPrepareSnapshot",
-    "OnFreeze",
-    "OnThaw",
-    "OnPostSnapshot",
-    "OnBackupComplete",
-    "OnBackupShutdown",
-]
 #: vss-facts §11, typed from the table.
 DOCUMENTED_IDS = {
     "System Writer": "e8132975-6f93-4464-a53e-1050253ae220",

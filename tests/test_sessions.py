@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Iterator
 
 import pytest
-from conftest import QuietWriter, make_writer
+from conftest import FULL_BACKUP as FULL
+from conftest import QuietWriter, begin_backup, complete_backup, make_writer
 
 from simulator import (
-    VSS_BT_FULL,
     VSS_E_SNAPSHOT_SET_IN_PROGRESS,
     VSS_E_WRITERERROR_RETRYABLE,
     VSS_WRITER_STATE,
@@ -29,31 +28,10 @@ from simulator import (
     VssSystem,
 )
 
-FULL = [
-    "OnIdentify",
-    "OnPrepareBackup",
-    "OnPrepareSnapshot",
-    "OnFreeze",
-    "OnThaw",
-    "OnPostSnapshot",
-    "OnBackupComplete",
-    "OnBackupShutdown",
-]
-
-
-@pytest.fixture
-def system() -> Iterator[VssSystem]:
-    with VssSystem(seed=0) as machine:
-        yield machine
-
 
 def gathered(system: VssSystem) -> IVssBackupComponents:
     """A requester after GatherWriterMetadata, not in component mode (vss-facts §4.1 steps 1–2)."""
-    bc = system.CreateVssBackupComponents()
-    bc.InitializeForBackup()
-    bc.SetBackupState(False, False, VSS_BT_FULL)
-    bc.GatherWriterMetadata().Wait()
-    return bc
+    return begin_backup(system.CreateVssBackupComponents())
 
 
 def refused_start(bc: IVssBackupComponents) -> str:
@@ -185,21 +163,8 @@ def test_64_concurrent_sessions_with_10_writers_all_complete(system: VssSystem) 
     def requester() -> None:
         with system.CreateVssBackupComponents() as bc:
             bc.InitializeForBackup()
-            bc.SetBackupState(False, False, VSS_BT_FULL)
-            bc.GatherWriterMetadata().Wait()
-            tries = 0
-            while True:
-                try:
-                    set_id = bc.StartSnapshotSet()
-                    break
-                except VssSnapshotSetInProgress:
-                    tries += 1
-                    system.sleep(5)
+            set_id, tries = complete_backup(bc)
             retries.append(tries)
-            bc.AddToSnapshotSet("C:\\")
-            bc.PrepareForBackup().Wait()
-            bc.DoSnapshotSet().Wait()
-            bc.BackupComplete().Wait()
             final_states.append(states(bc))
             results[bc.GetSessionId()] = set_id
 

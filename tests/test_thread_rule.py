@@ -12,26 +12,24 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import QuietWriter, make_writer
+from conftest import FULL_BACKUP as FULL
+from conftest import QuietWriter, begin_backup, full_backup, make_writer
 
 from simulator import (
-    VSS_BT_FULL,
     VSS_E_BAD_STATE,
     VSS_E_WRITERERROR_RETRYABLE,
     VSS_WS_STABLE,
     IVssBackupComponents,
-    IVssCreateWriterMetadata,
-    IVssWriterComponents,
     TraceKind,
     TraceRecord,
     Violation,
     ViolationRule,
-    VssSnapshotSetInProgress,
     VssSystem,
+    WriterEvent,
     WrongThreadError,
 )
 
@@ -45,16 +43,6 @@ CALLS: dict[str, Callable[[Any], object]] = {
         VSS_E_WRITERERROR_RETRYABLE, 0x80004005, "reported from the wrong thread"
     ),
 }
-FULL = [
-    "OnIdentify",
-    "OnPrepareBackup",
-    "OnPrepareSnapshot",
-    "OnFreeze",
-    "OnThaw",
-    "OnPostSnapshot",
-    "OnBackupComplete",
-    "OnBackupShutdown",
-]
 
 
 class Probe(QuietWriter):
@@ -68,65 +56,11 @@ class Probe(QuietWriter):
         self.seen: list[tuple[str, uuid.UUID, uuid.UUID]] = []
         self.work = 0.0
 
-    def _run(self, handler: str) -> bool:
-        hook = self.hooks.get(handler)
+    def on_event(self, event: WriterEvent, arg: Any) -> bool:
+        hook = self.hooks.get(event.value)
         if hook is not None:
             hook(self)
         return True
-
-    def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
-        super().OnIdentify(metadata)
-        return self._run("OnIdentify")
-
-    def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
-        return self._run("OnPrepareBackup")
-
-    def OnPrepareSnapshot(self) -> bool:
-        return self._run("OnPrepareSnapshot")
-
-    def OnFreeze(self) -> bool:
-        return self._run("OnFreeze")
-
-    def OnThaw(self) -> bool:
-        return self._run("OnThaw")
-
-    def OnPostSnapshot(self, components: IVssWriterComponents | None) -> bool:
-        return self._run("OnPostSnapshot")
-
-    def OnAbort(self) -> bool:
-        return self._run("OnAbort")
-
-    def OnBackupComplete(self, components: IVssWriterComponents | None) -> bool:
-        return self._run("OnBackupComplete")
-
-    def OnBackupShutdown(self, snapshot_set_id: uuid.UUID) -> bool:
-        return self._run("OnBackupShutdown")
-
-
-@pytest.fixture
-def system() -> Iterator[VssSystem]:
-    with VssSystem(seed=0) as machine:
-        yield machine
-
-
-def full_backup(system: VssSystem, *, retry_every: float = 5.0) -> uuid.UUID:
-    """A complete non-component backup of C:\\ (vss-facts §4.1), retrying StartSnapshotSet while
-    another set is in creation (§8); returns the requester's session id."""
-    with system.CreateVssBackupComponents() as bc:
-        bc.InitializeForBackup()
-        bc.SetBackupState(False, False, VSS_BT_FULL)
-        bc.GatherWriterMetadata().Wait()
-        while True:
-            try:
-                bc.StartSnapshotSet()
-                break
-            except VssSnapshotSetInProgress:
-                system.sleep(retry_every)
-        bc.AddToSnapshotSet("C:\\")
-        bc.PrepareForBackup().Wait()
-        bc.DoSnapshotSet().Wait()
-        bc.BackupComplete().Wait()
-        return bc.GetSessionId()
 
 
 def event_record(system: VssSystem, writer: str, handler: str) -> TraceRecord:
@@ -207,9 +141,7 @@ def test_call_from_a_worker_thread_is_refused(
     writer = make_writer(system, "Worker", cls=Probe)
     writer.hooks[handler] = make_hook(CALLS[method])
     with system.CreateVssBackupComponents() as bc:
-        bc.InitializeForBackup()
-        bc.SetBackupState(False, False, VSS_BT_FULL)
-        bc.GatherWriterMetadata().Wait()
+        begin_backup(bc)
         bc.StartSnapshotSet()
         bc.AddToSnapshotSet("C:\\")
         bc.PrepareForBackup().Wait()

@@ -30,9 +30,7 @@ from simulator import (
     VSS_RTYPE_IMPORT,
     VSS_RTYPE_UNDEFINED,
     IVssBackupComponents,
-    IVssCreateWriterMetadata,
     IVssExamineWriterMetadata,
-    IVssWriterComponents,
     ViolationRule,
     VssBadState,
     VssError,
@@ -72,49 +70,8 @@ class HookWriter(QuietWriter):
     def __init__(self) -> None:
         self.hook: Callable[[WriterEvent], None] = lambda event: None
 
-    def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
-        super().OnIdentify(metadata)
-        self.hook(E.IDENTIFY)
-        return True
-
-    def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
-        self.hook(E.PREPARE_BACKUP)
-        return True
-
-    def OnPrepareSnapshot(self) -> bool:
-        self.hook(E.PREPARE_SNAPSHOT)
-        return True
-
-    def OnFreeze(self) -> bool:
-        self.hook(E.FREEZE)
-        return True
-
-    def OnThaw(self) -> bool:
-        self.hook(E.THAW)
-        return True
-
-    def OnPostSnapshot(self, components: IVssWriterComponents | None) -> bool:
-        self.hook(E.POST_SNAPSHOT)
-        return True
-
-    def OnAbort(self) -> bool:
-        self.hook(E.ABORT)
-        return True
-
-    def OnBackupComplete(self, components: IVssWriterComponents | None) -> bool:
-        self.hook(E.BACKUP_COMPLETE)
-        return True
-
-    def OnBackupShutdown(self, snapshot_set_id: uuid.UUID) -> bool:
-        self.hook(E.BACKUP_SHUTDOWN)
-        return True
-
-    def OnPreRestore(self, components: IVssWriterComponents | None) -> bool:
-        self.hook(E.PRE_RESTORE)
-        return True
-
-    def OnPostRestore(self, components: IVssWriterComponents | None) -> bool:
-        self.hook(E.POST_RESTORE)
+    def on_event(self, event: WriterEvent, arg: Any) -> bool:
+        self.hook(event)
         return True
 
 

@@ -18,27 +18,23 @@ from typing import Any
 
 import attrs
 import pytest
-from conftest import QuietWriter, drive_to, make_writer, settle, writer_status
+from conftest import QuietWriter, begin_backup, drive_to, make_writer, settle, writer_status
 
+from fakes import CREATION_STEPS, provider_veto
 from simulator import (
     VSS_APP_BACK_END,
     VSS_APP_FRONT_END,
     VSS_APP_SYSTEM,
-    VSS_BT_FULL,
     VSS_E_PROVIDER_VETO,
     VSS_E_UNEXPECTED_WRITER_ERROR,
     VSS_E_WRITERERROR_RETRYABLE,
     VSS_E_WRITERERROR_TIMEOUT,
     VSS_WRITER_STATE,
     IVssBackupComponents,
-    IVssCreateWriterMetadata,
-    IVssWriterComponents,
     TraceKind,
     TraceRecord,
     ViolationRule,
     VssBadState,
-    VssProvider,
-    VssProviderVeto,
     VssSystem,
     current_system,
 )
@@ -84,7 +80,7 @@ class ProbeWriter(QuietWriter):
         self.script: dict[WriterEvent, list[Mode]] = {}
         self.seen: list[Seen] = []
 
-    def _handle(self, event: WriterEvent) -> bool:
+    def on_event(self, event: WriterEvent, arg: Any) -> bool:
         invocation = next(iter(self._vss.active.values()))  # the handler running now
         self.seen.append(Seen(event, invocation.session.session_id, invocation.ws.state))
         queue = self.script.get(event)
@@ -102,40 +98,6 @@ class ProbeWriter(QuietWriter):
     def entries(self, event: WriterEvent, session_id: uuid.UUID) -> list[VSS_WRITER_STATE]:
         """The states in which ``event`` reached this writer in one session, in order."""
         return [s.state for s in self.seen if s.event is event and s.session_id == session_id]
-
-    def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
-        super().OnIdentify(metadata)
-        return self._handle(E.IDENTIFY)
-
-    def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
-        return self._handle(E.PREPARE_BACKUP)
-
-    def OnPrepareSnapshot(self) -> bool:
-        return self._handle(E.PREPARE_SNAPSHOT)
-
-    def OnFreeze(self) -> bool:
-        return self._handle(E.FREEZE)
-
-    def OnThaw(self) -> bool:
-        return self._handle(E.THAW)
-
-    def OnPostSnapshot(self, components: IVssWriterComponents | None) -> bool:
-        return self._handle(E.POST_SNAPSHOT)
-
-    def OnAbort(self) -> bool:
-        return self._handle(E.ABORT)
-
-    def OnBackupComplete(self, components: IVssWriterComponents | None) -> bool:
-        return self._handle(E.BACKUP_COMPLETE)
-
-    def OnBackupShutdown(self, snapshot_set_id: uuid.UUID) -> bool:
-        return self._handle(E.BACKUP_SHUTDOWN)
-
-    def OnPreRestore(self, components: IVssWriterComponents | None) -> bool:
-        return self._handle(E.PRE_RESTORE)
-
-    def OnPostRestore(self, components: IVssWriterComponents | None) -> bool:
-        return self._handle(E.POST_RESTORE)
 
 
 def internal_state(bc: IVssBackupComponents, writer: QuietWriter) -> VSS_WRITER_STATE:
@@ -456,51 +418,6 @@ def test_freeze_window_lapse(vss_system: VssSystem) -> None:
 # Provider failures during creation (why two BackupShutdown rows are unreachable)
 # ---------------------------------------------------------------------------------------------
 
-CREATION_STEPS = [
-    "BeginPrepareSnapshot",
-    "EndPrepareSnapshots",
-    "PreCommitSnapshots",
-    "CommitSnapshots",
-    "PostCommitSnapshots",
-    "PreFinalCommitSnapshots",
-    "PostFinalCommitSnapshots",
-]
-
-
-class VetoingProvider(VssProvider):
-    """A software provider that vetoes one step of creation."""
-
-    provider_id = uuid.UUID("00000000-0000-4000-8000-0000000000a1")
-    provider_name = "Vetoing provider"
-
-    def __init__(self, step: str) -> None:
-        self.step = step
-
-    def _maybe_veto(self, step: str) -> None:
-        if step == self.step:
-            raise VssProviderVeto(f"{step} vetoed")
-
-    def BeginPrepareSnapshot(self, *args: Any) -> None:
-        self._maybe_veto("BeginPrepareSnapshot")
-
-    def EndPrepareSnapshots(self, *args: Any) -> None:
-        self._maybe_veto("EndPrepareSnapshots")
-
-    def PreCommitSnapshots(self, *args: Any) -> None:
-        self._maybe_veto("PreCommitSnapshots")
-
-    def CommitSnapshots(self, *args: Any) -> None:
-        self._maybe_veto("CommitSnapshots")
-
-    def PostCommitSnapshots(self, *args: Any) -> None:
-        self._maybe_veto("PostCommitSnapshots")
-
-    def PreFinalCommitSnapshots(self, *args: Any) -> None:
-        self._maybe_veto("PreFinalCommitSnapshots")
-
-    def PostFinalCommitSnapshots(self, *args: Any) -> None:
-        self._maybe_veto("PostFinalCommitSnapshots")
-
 
 @pytest.mark.parametrize("step", CREATION_STEPS)
 def test_provider_failure_after_prepare_snapshot_aborts_the_writers(
@@ -509,14 +426,12 @@ def test_provider_failure_after_prepare_snapshot_aborts_the_writers(
     """Any provider failure during creation after the PrepareForSnapshot event generates an
     Abort (vss-facts §4.2 trigger 4): every joined writer gets OnAbort before DoSnapshotSet
     returns, so none is left WAITING_FOR_FREEZE/THAW/POST_SNAPSHOT for BackupShutdown."""
-    vss_system.register_provider(VetoingProvider(step))
+    provider = provider_veto(at=step)
+    vss_system.register_provider(provider)
     probe = make_writer(vss_system, "Probe", cls=ProbeWriter)
-    bc = vss_system.CreateVssBackupComponents()
-    bc.InitializeForBackup()
-    bc.SetBackupState(False, False, VSS_BT_FULL)
-    bc.GatherWriterMetadata().Wait()
+    bc = begin_backup(vss_system.CreateVssBackupComponents())
     bc.StartSnapshotSet()
-    bc.AddToSnapshotSet("C:\\", VetoingProvider.provider_id)
+    bc.AddToSnapshotSet("C:\\", provider.provider_id)
     bc.PrepareForBackup().Wait()
     op = bc.DoSnapshotSet()
     assert settle(op) == VSS_E_PROVIDER_VETO
@@ -577,12 +492,13 @@ def test_totality_over_varied_runs() -> None:
         runs.append((system, [slow]))
     for step in CREATION_STEPS:
         with VssSystem(seed=seed + 2) as system:
-            system.register_provider(VetoingProvider(step))
+            provider = provider_veto(at=step)
+            system.register_provider(provider)
             vetoed = make_writer(system, "Probe", cls=ProbeWriter)
             with system.CreateVssBackupComponents() as bc:
                 drive_to(bc, P.METADATA_GATHERED)
                 bc.StartSnapshotSet()
-                bc.AddToSnapshotSet("C:\\", VetoingProvider.provider_id)
+                bc.AddToSnapshotSet("C:\\", provider.provider_id)
                 bc.PrepareForBackup().Wait()
                 settle(bc.DoSnapshotSet())
             runs.append((system, [vetoed]))
