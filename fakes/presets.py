@@ -12,7 +12,7 @@ import uuid
 
 from simulator import hresults
 from simulator._enums import VSS_PROVIDER_TYPE
-from simulator._errors import VssInsufficientStorage, VssProviderVeto
+from simulator._errors import make_error
 from simulator._provider import VssProvider
 from simulator._rules import WriterEvent
 from simulator._system import current_system
@@ -151,6 +151,8 @@ class FaultyProvider(VssProvider):
     def __init__(self, hresult: int, at: str) -> None:
         if at not in CREATION_STEPS:
             raise ValueError(f"at={at!r} must be one of {', '.join(CREATION_STEPS)}")
+        if not hresults.failed(hresult):
+            raise ValueError(f"hresult={hresults.name_of(hresult)} must be a failing HRESULT")
         self.hresult = hresult
         self.at = at
         self.provider_id = uuid.uuid5(_PRESETS, f"{hresults.name_of(hresult)} at {at}")
@@ -158,10 +160,7 @@ class FaultyProvider(VssProvider):
     def _step(self, method: str) -> None:
         if method != self.at:
             return
-        message = f"{self.provider_name} fails {method}"
-        if self.hresult == hresults.VSS_E_INSUFFICIENT_STORAGE:
-            raise VssInsufficientStorage(message)
-        raise VssProviderVeto(message)
+        raise make_error(self.hresult, f"{self.provider_name} fails {method}")
 
     def BeginPrepareSnapshot(
         self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, context: int, volume: str

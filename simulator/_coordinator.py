@@ -57,6 +57,8 @@ WS = VSS_WRITER_STATE
 E = WriterEvent
 #: The kernel's flush-and-hold window around CommitSnapshots (vss-facts §6).
 FLUSH_AND_HOLD_TICKS = 10 * TICKS_PER_SECOND
+#: No application stays frozen longer, whatever its timeout_freeze (vss-facts §4.2, §6).
+MAX_FREEZE_TICKS = 60 * TICKS_PER_SECOND
 #: Freeze goes out by level (vss-facts §4.1); SYSTEM_RM, undocumented, freezes with SYSTEM ([INF]).
 FREEZE_ORDER = (
     VSS_APPLICATION_LEVEL.VSS_APP_FRONT_END,
@@ -107,6 +109,11 @@ class Cancelled(Exception):
     """The operation stopped because the requester cancelled it or called AbortBackup."""
 
 
+def _window(ws: WriterSession) -> int:
+    """The writer's Freeze→Thaw window in ticks: its timeout_freeze, at most 60 s."""
+    return min(ws.core.timeout_freeze_ms * TICKS_PER_MILLISECOND, MAX_FREEZE_TICKS)
+
+
 def _level_rank(ws: WriterSession) -> int:
     return _LEVEL_RANK.get(ws.core.level, len(FREEZE_ORDER))
 
@@ -146,6 +153,9 @@ class Coordinator:
         except Exception as exc:
             del active[key]
             ok = self._raised(core, ws, inv, exc)
+        except BaseException:
+            del active[key]
+            raise
         else:
             del active[key]
             if result is True:
@@ -360,11 +370,7 @@ class Coordinator:
         # Thaw in reverse level order; the windows are checked before each Thaw (§4.2). Until
         # the earliest window ends no window can have, so the full check is skipped until then.
         earliest = min(
-            (
-                w.frozen_at + w.core.timeout_freeze_ms * TICKS_PER_MILLISECOND
-                for w in frozen
-                if w.frozen_at is not None
-            ),
+            (w.frozen_at + _window(w) for w in frozen if w.frozen_at is not None),
             default=0,
         )
         for level, group in zip(reversed(FREEZE_ORDER), reversed(by_level), strict=True):
@@ -419,7 +425,7 @@ class Coordinator:
             for ws in frozen
             if ws.state is WS.VSS_WS_WAITING_FOR_THAW
             and ws.frozen_at is not None
-            and now - ws.frozen_at > ws.core.timeout_freeze_ms * TICKS_PER_MILLISECOND
+            and now - ws.frozen_at > _window(ws)
         ]
         if not lapsed:
             if session.abort_requested:
@@ -433,7 +439,7 @@ class Coordinator:
                 ws,
                 Lapse.FREEZE_WINDOW,
                 f"frozen at {ws.frozen_at / TICKS_PER_SECOND:g} s, timeout_freeze "
-                f"{ws.core.timeout_freeze_ms} ms, now {now / TICKS_PER_SECOND:g} s",
+                f"{ws.core.timeout_freeze_ms} ms (at most 60 s), now {now / TICKS_PER_SECOND:g} s",
             )
         self._abort(session, providers, "a writer's Freeze→Thaw window expired")
         raise self._writer_failure(session, lapsed, "the Freeze→Thaw window")

@@ -9,6 +9,7 @@ operation ends. Every call is a scheduling point, so concurrent sessions interle
 
 from __future__ import annotations
 
+import enum
 import functools
 import uuid
 from collections.abc import Callable, Mapping
@@ -64,6 +65,7 @@ __all__ = ["IVssAsync", "IVssBackupComponents", "VssWriterStatus", "VssWriterSta
 
 P = ParamSpec("P")
 R = TypeVar("R")
+En = TypeVar("En", bound=enum.IntEnum)
 _NO_WRITERS = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_WRITERS)
 #: Volumes one set may hold (vss-facts §3.2 row 10).
 MAX_VOLUMES_PER_SET = 64
@@ -73,6 +75,22 @@ _CONTEXT_MODIFIERS = int(
     | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL
     | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
 )
+_DIFFERENTIAL_AND_PLEX = int(
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL
+    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
+)
+_CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
+
+
+def _enum_arg(enum_type: type[En], value: int, method: str, name: str) -> En:
+    """``value`` as a member of ``enum_type``; anything else is E_INVALIDARG (API.md)."""
+    try:
+        return enum_type(value)
+    except ValueError:
+        where = f"{method}: " if method else ""
+        raise VssInvalidArg(
+            f"{where}{name} must be a {enum_type.__name__}, got {value!r}"
+        ) from None
 
 
 @attrs.frozen
@@ -175,7 +193,8 @@ def _api(
             if isinstance(result, IVssAsync):
                 entry.result = "IVssAsync"
             else:
-                self._phase = move.then
+                # AbortBackup and Release may have waited for an operation that moved the phase.
+                self._phase = self._order.get((self._phase, call), move).then
                 entry.result = "S_OK"
             return result
 
@@ -244,6 +263,8 @@ class IVssBackupComponents:
         name = call.value
         op = IVssAsync(system, name)
         op._session = self._session
+        # A Cancel or AbortBackup aimed at an earlier operation does not carry over to this one.
+        self._session.abort_requested = False
         target = self._order[(self._phase, call)]
 
         def run() -> None:
@@ -253,6 +274,9 @@ class IVssBackupComponents:
                 op.cancelled = True
             except Exception as exc:
                 op.error = exc
+            except BaseException as exc:
+                op.error = exc  # the operation failed; the scheduler reports it too
+                raise
             finally:
                 failed = op.error is not None or op.cancelled
                 if failed and target.failed is not None:
@@ -298,13 +322,29 @@ class IVssBackupComponents:
     @_api(Call.SET_CONTEXT)
     def SetContext(self, context: int) -> None:
         """Choose the snapshot context; at most once, before the other calls (vss-facts §7.6)."""
-        base = int(context) & ~_CONTEXT_MODIFIERS
-        if int(context) != int(VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL) and base not in _CONTEXTS:
+        value = int(context)
+        every = value == int(VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL)
+        base = value & ~_CONTEXT_MODIFIERS
+        modifiers = value & _CONTEXT_MODIFIERS
+        if not every and base not in _CONTEXTS:
             raise VssInvalidArg(
                 f"SetContext: {context:#x} is not a VSS_CTX_* value (vss-facts §7.6)"
             )
-        self._session.context = int(context)
-        if int(context) != int(VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL) and int(context) & _NO_WRITERS:
+        if (
+            not every
+            and modifiers
+            and (
+                base & _CLIENT_ACCESSIBLE
+                or modifiers & _DIFFERENTIAL_AND_PLEX == _DIFFERENTIAL_AND_PLEX
+            )
+        ):
+            raise VssInvalidArg(
+                f"SetContext: {context:#x} combines modifiers VSS does not take: TRANSPORTABLE "
+                "with DIFFERENTIAL or PLEX (not both), and none with CLIENT_ACCESSIBLE "
+                "(vss-facts §7.6)"
+            )
+        self._session.context = value
+        if not every and value & _NO_WRITERS:
             self._order = WRITERLESS_ORDER
 
     @_api(Call.SET_BACKUP_STATE)
@@ -331,8 +371,9 @@ class IVssBackupComponents:
     @_api(Call.SET_RESTORE_STATE)
     def SetRestoreState(self, restore_type: VSS_RESTORE_TYPE | int) -> None:
         """The kind of restore (vss-facts §3.3 row 3)."""
-        self._session.restore_type = VSS_RESTORE_TYPE(restore_type)
-        self._session.bcd.restore_type = VSS_RESTORE_TYPE(restore_type)
+        kind = _enum_arg(VSS_RESTORE_TYPE, restore_type, "SetRestoreState", "restore_type")
+        self._session.restore_type = kind
+        self._session.bcd.restore_type = kind
 
     # -- writers' metadata (rows 5–7) ------------------------------------------------------------
 
@@ -377,6 +418,9 @@ class IVssBackupComponents:
         component_name: str,
     ) -> None:
         """Include a component explicitly (component mode only; vss-facts §3.2 row 7, §7.4)."""
+        component_type = _enum_arg(
+            VSS_COMPONENT_TYPE, component_type, "AddComponent", "component_type"
+        )
         session = self._session
         if not session.select_components:
             raise VssBadState(
@@ -438,9 +482,8 @@ class IVssBackupComponents:
     def _component(
         self, writer_id: uuid.UUID, component_type: int, logical_path: str | None, name: str
     ) -> Any:
-        return self._session.bcd.find_component(
-            writer_id, VSS_COMPONENT_TYPE(component_type), logical_path, name
-        )
+        kind = _enum_arg(VSS_COMPONENT_TYPE, component_type, "", "component_type")
+        return self._session.bcd.find_component(writer_id, kind, logical_path, name)
 
     # -- the snapshot set (rows 8–10, 14, 15) -----------------------------------------------------
 
@@ -525,8 +568,9 @@ class IVssBackupComponents:
         succeeded: bool,
     ) -> None:
         """Record whether a component's files were backed up (before BackupComplete)."""
+        kind = _enum_arg(VSS_COMPONENT_TYPE, component_type, "SetBackupSucceeded", "component_type")
         entry = self._session.bcd.find_component(
-            writer_id, VSS_COMPONENT_TYPE(component_type), logical_path, component_name, instance_id
+            writer_id, kind, logical_path, component_name, instance_id
         )
         entry.backup_succeeded = bool(succeeded)
 
@@ -677,8 +721,10 @@ class IVssBackupComponents:
         status: VSS_FILE_RESTORE_STATUS | int,
     ) -> None:
         """How the files of a selected component were restored (vss-facts §3.3 row 9)."""
+        method = "SetFileRestoreStatus"
+        kind = _enum_arg(VSS_FILE_RESTORE_STATUS, status, method, "status")
         entry = self._component(writer_id, component_type, logical_path, component_name)
-        entry.file_restore_status = VSS_FILE_RESTORE_STATUS(status)
+        entry.file_restore_status = kind
 
     @_api(Call.POST_RESTORE)
     def PostRestore(self) -> IVssAsync:
@@ -692,9 +738,8 @@ class IVssBackupComponents:
         self, source_id: uuid.UUID, object_type: VSS_OBJECT_TYPE | int, force: bool
     ) -> tuple[int, uuid.UUID]:
         """Delete a copy or a set; returns (deleted count, id of the first not deleted or GUID_NULL)."""
-        return self._system._delete_snapshots(
-            source_id, VSS_OBJECT_TYPE(object_type), self._session
-        )
+        kind = _enum_arg(VSS_OBJECT_TYPE, object_type, "DeleteSnapshots", "object_type")
+        return self._system._delete_snapshots(source_id, kind, self._session)
 
     @_api(Call.QUERY)
     def Query(

@@ -7,6 +7,7 @@ Hypothesis), and time is virtual, so the same seed and the same code give the sa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import re
@@ -32,6 +33,7 @@ from ._errors import (
     VssMaximumNumberOfSnapshotsReached,
     VssObjectAlreadyExists,
     VssObjectNotFound,
+    VssProviderAlreadyRegistered,
     VssProviderNotRegistered,
     VssVolumeNotSupported,
     VssVolumeNotSupportedByProvider,
@@ -50,6 +52,9 @@ __all__ = ["Volume", "VssSystem", "current_system"]
 _CURRENT: list[VssSystem] = []
 _FILETIME_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
 _DRIVE = re.compile(r"^[A-Za-z]:\\?$")
+#: Names ``threading`` gives unnamed threads, numbered process-wide; renumbered per machine so the
+#: trace does not depend on what ran earlier in the process.
+_NUMBERED_THREAD = re.compile(r"(Thread|ThreadPoolExecutor|Dummy)-(\d+)")
 
 
 def current_system() -> VssSystem:
@@ -99,6 +104,7 @@ class VssSystem:
         self._creating: Session | None = None
         self._shadow_devices = 0
         self._tasks = 0
+        self._thread_numbers: dict[tuple[str, str], int] = {}
         self._coordinator = Coordinator(self)
         self.add_volume("C:\\")
 
@@ -149,7 +155,13 @@ class VssSystem:
         task = self._scheduler.running_task()
         if task is not None:
             return task.name
-        return threading.current_thread().name
+        name = threading.current_thread().name
+        numbered = _NUMBERED_THREAD.match(name)
+        if numbered is None:
+            return name
+        numbers = self._thread_numbers
+        number = numbers.setdefault((numbered[1], numbered[2]), len(numbers) + 1)
+        return f"{numbered.group(1)}-{number}{name[numbered.end() :]}"
 
     # -- the machine --------------------------------------------------------------------------
 
@@ -187,8 +199,8 @@ class VssSystem:
     def register_provider(self, provider: VssProvider) -> None:
         """Register a shadow copy provider; GUID_NULL selection tries hardware, software, system."""
         if any(p.provider_id == provider.provider_id for p in self._providers):
-            raise VssError(
-                f"a provider with id {provider.provider_id} is registered already", 0x80042303
+            raise VssProviderAlreadyRegistered(
+                f"a provider with id {provider.provider_id} is registered already"
             )
         self._providers.append(provider)
 
@@ -351,12 +363,11 @@ class VssSystem:
     def _volume_of_path(self, path: str) -> Volume | None:
         expanded = self._expand(path).lower()
         best: Volume | None = None
+        longest = 0
         for volume in self.volumes:
-            prefix = volume.name.lower()
-            if (expanded + "\\").startswith(prefix) and (
-                best is None or len(prefix) > len(best.name)
-            ):
-                best = volume
+            for prefix in (volume.name.lower(), volume.guid_path.lower()):
+                if (expanded + "\\").startswith(prefix) and len(prefix) > longest:
+                    best, longest = volume, len(prefix)
         return best
 
     _ENVIRONMENT: ClassVar[dict[str, str]] = {
@@ -458,16 +469,16 @@ class VssSystem:
                 and snapshot.auto_release
                 and snapshot.snapshot_id in self._snapshots
             ):
-                self._delete(snapshot, session)
+                # Release has no failure code (vss-facts §3.2 row 20): a copy the provider would
+                # not delete stays, and the failure is in the trace.
+                with contextlib.suppress(VssError):
+                    self._delete(snapshot, session)
 
-    def _delete(self, snapshot: Snapshot, session: Session | None) -> None:
+    def _delete(self, snapshot: Snapshot, session: Session) -> None:
         provider = next((p for p in self._providers if p.provider_id == snapshot.provider_id), None)
-        entry = self._record(
-            TraceKind.PROVIDER, "DeleteSnapshot", session, detail=str(snapshot.snapshot_id)
-        )
         if provider is not None:
-            provider.DeleteSnapshot(snapshot.snapshot_id)
-        entry.result = "S_OK"
+            # Traced, and a code outside the provider list converted (vss-facts §9).
+            self._coordinator._provider(session, provider, "DeleteSnapshot", snapshot.snapshot_id)
         snapshot.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
         del self._snapshots[snapshot.snapshot_id]
 

@@ -379,7 +379,8 @@ class CVssWriter(abc.ABC):
     def IsPathAffected(self, path: str) -> bool:
         """Whether ``path`` lies on a volume of the current set (no wildcards)."""
         session = self._call("IsPathAffected").session
-        if "*" in path or "?" in path:
+        bare = path.removeprefix("\\\\?\\")  # the ? of \\?\Volume{GUID}\ is no wildcard
+        if "*" in bare or "?" in bare:
             raise VssInvalidArg(f"IsPathAffected takes no wildcards: {path!r}")
         volume = session.system._volume_of_path(path)
         return volume is not None and session.system._volume_key(volume.name) in session.planned
