@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import hresults as hr
@@ -114,10 +114,6 @@ def _window(ws: WriterSession) -> int:
     return min(ws.core.timeout_freeze_ms * TICKS_PER_MILLISECOND, MAX_FREEZE_TICKS)
 
 
-def _level_rank(ws: WriterSession) -> int:
-    return _LEVEL_RANK.get(ws.core.level, len(FREEZE_ORDER))
-
-
 class Coordinator:
     """Event delivery and the bodies of the asynchronous operations, for one machine."""
 
@@ -203,7 +199,7 @@ class Coordinator:
             core,
             inv,
         )
-        inv.result = repr(result)
+        inv.result = type(result).__name__
         return False
 
     def _lapse(self, session: Session, ws: WriterSession, trigger: Lapse, detail: str) -> None:
@@ -338,7 +334,7 @@ class Coordinator:
         for level, group in zip(FREEZE_ORDER, by_level, strict=True):
             if not group:
                 continue
-            self._step(session, frozen)
+            self._step(session)
             session.current_level = level
             for ws in group:
                 ws.frozen_at = self._clock.ticks
@@ -409,7 +405,7 @@ class Coordinator:
             self._abort(session, providers, f"{provider.provider_name}.{method} failed: {exc.name}")
             raise
 
-    def _step(self, session: Session, frozen: Iterable[WriterSession] = ()) -> None:
+    def _step(self, session: Session) -> None:
         """A phase boundary: other tasks may run; a cancel or AbortBackup takes effect here."""
         self._scheduler.checkpoint()
         if session.abort_requested:
@@ -506,7 +502,7 @@ class Coordinator:
         if not session.restore:
             set_id = session.snapshot_set_id if session.snapshot_created else GUID_NULL
             for ws in session.touched:
-                self.deliver(session, ws, BACKUP_SHUTDOWN, set_id or GUID_NULL)
+                self.deliver(session, ws, BACKUP_SHUTDOWN, set_id)
         self.system._release_snapshots(session)
 
     # -- Restore (vss-facts §3.3, §4.4) ----------------------------------------------------------

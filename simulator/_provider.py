@@ -16,7 +16,6 @@ import attrs
 
 from . import hresults as hr
 from ._enums import (
-    VSS_OBJECT_TYPE,
     VSS_PROVIDER_TYPE,
     VSS_SNAPSHOT_STATE,
     VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
@@ -175,9 +174,3 @@ class VSS_SNAPSHOT_PROP:
     m_lSnapshotAttributes: int
     m_tsCreationTimestamp: int
     m_eStatus: VSS_SNAPSHOT_STATE
-
-
-#: Object types DeleteSnapshots accepts (vss-facts §3.2 row 19).
-DELETABLE = frozenset(
-    {VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT, VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT_SET}
-)

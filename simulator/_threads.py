@@ -13,7 +13,7 @@ from collections.abc import Hashable
 
 from ._scheduler import current_context as getcurrent
 
-__all__ = ["ThreadKey", "current_thread_key", "current_thread_label"]
+__all__ = ["ThreadKey", "current_thread_key"]
 
 ThreadKey = tuple[int, Hashable]
 
@@ -23,10 +23,3 @@ _get_ident = threading.get_ident
 def current_thread_key() -> ThreadKey:
     """The identity of the code running now: (OS thread ident, greenlet)."""
     return (_get_ident(), getcurrent())
-
-
-def current_thread_label(task_label: str | None = None) -> str:
-    """A readable name for the running thread: the simulator task's name, else the OS thread's."""
-    if task_label is not None:
-        return task_label
-    return f"OS thread {threading.current_thread().name!r}"

@@ -21,11 +21,9 @@ class TraceKind(str, enum.Enum):
 
     CALL = "call"  # a requester call on IVssBackupComponents / IVssAsync
     EVENT = "event"  # a writer handler invoked by the coordinator
-    WRITER_CALL = "writer-call"  # a call a writer made on its base class (GetSessionId, ...)
     PROVIDER = "provider"  # a call the coordinator made on a provider
     FAULT = "fault"  # something went wrong that the model reacted to (timeout, veto, abort)
     VIOLATION = "violation"  # a documented rule broken by user code
-    TASK = "task"  # a task started or ended
 
 
 class ViolationRule(str, enum.Enum):
