@@ -324,6 +324,7 @@ class Coordinator:
                 session.context,
                 plan.volume.name,
             )
+        session.providers_prepared = True
         for provider in providers:
             self._creation_step(session, providers, provider, "EndPrepareSnapshots", set_id)
         # Freeze, by application level; the Freeze→Thaw window of each writer starts (§4.1 8b).
@@ -467,8 +468,8 @@ class Coordinator:
                 self.deliver(session, ws, ABORT)
 
     def _abort_providers(self, session: Session, providers: list[VssProvider]) -> None:
-        if not session.do_snapshot_called or session.snapshot_set_id is None:
-            return
+        if not session.providers_prepared or session.snapshot_set_id is None:
+            return  # before EndPrepareSnapshots a provider learns of it from a new set id (§4.2)
         for provider in providers:
             # AbortSnapshots failures are traced and otherwise ignored (vss-facts §9).
             with contextlib.suppress(VssError):

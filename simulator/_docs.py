@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from ._enums import VSS_WRITER_STATE
 from ._rules import (
     BACKUP_ORDER,
+    CALL_NEEDS,
     CALLS_WHILE_PENDING,
     WRITER_CALLS,
     WRITER_TRANSITIONS,
@@ -126,6 +127,11 @@ def render_rules() -> str:
         "",
         f"While one of the object's asynchronous operations runs, only {pending} are taken "
         "(`CALLS_WHILE_PENDING`).",
+        "",
+        *(
+            f"`{call.value}` also needs `{needed.value}` made earlier on the object (`CALL_NEEDS`)."
+            for call, needed in CALL_NEEDS.items()
+        ),
         "",
         "## 2. Writer state transitions (`WRITER_TRANSITIONS`, vss-facts §2.2)",
         "",

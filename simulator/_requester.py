@@ -47,6 +47,7 @@ from ._metadata import IVssExamineWriterMetadata
 from ._provider import VSS_SNAPSHOT_PROP
 from ._rules import (
     BACKUP_ORDER,
+    CALL_NEEDS,
     CALLS_WHILE_PENDING,
     WRITERLESS_ORDER,
     Call,
@@ -121,6 +122,7 @@ class IVssAsync:
         self._task: Task | None = None
         self.error: BaseException | None = None
         self.cancelled = False
+        self._cancel_asked = False
         self._session: Session | None = None
 
     @property
@@ -138,6 +140,8 @@ class IVssAsync:
         scheduler = self._system._scheduler
         if timeout_ms == INFINITE:
             deadline = None
+        elif int(timeout_ms) < 0:
+            raise VssInvalidArg(f"Wait: timeout_ms must be >= 0 or INFINITE, got {timeout_ms}")
         else:
             deadline = self._system.clock.ticks + int(timeout_ms) * TICKS_PER_MILLISECOND
         scheduler.join(self._task, deadline)
@@ -163,6 +167,9 @@ class IVssAsync:
         """Ask the operation to stop at its next step; returns what QueryStatus would say after."""
         if self.done:
             return self.QueryStatus()
+        if self._cancel_asked:
+            return hr.VSS_S_ASYNC_CANCELLED
+        self._cancel_asked = True
         if self._session is not None:
             self._session.abort_requested = True
         return hr.S_OK
@@ -254,6 +261,13 @@ class IVssBackupComponents:
                     writerless=self._order is WRITERLESS_ORDER,
                 )
             )
+        needed = CALL_NEEDS.get(call)
+        if needed is not None and needed.value not in self._history:
+            entry.result = "VSS_E_BAD_STATE"
+            raise VssBadState(
+                f"{call.value} needs {needed.value} first (vss-facts §3.2). Calls so far: "
+                f"{', '.join(self._history)}."
+            )
         self._history.append(call.value)
         return entry, move
 
@@ -322,7 +336,7 @@ class IVssBackupComponents:
     @_api(Call.SET_CONTEXT)
     def SetContext(self, context: int) -> None:
         """Choose the snapshot context; at most once, before the other calls (vss-facts §7.6)."""
-        value = int(context)
+        value = int(context) & 0xFFFFFFFF  # VSS_CTX_ALL is -1 in C
         every = value == int(VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL)
         base = value & ~_CONTEXT_MODIFIERS
         modifiers = value & _CONTEXT_MODIFIERS

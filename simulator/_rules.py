@@ -36,6 +36,7 @@ from ._enums import VSS_WRITER_STATE
 __all__ = [
     "BACKUP_ORDER",
     "CALLS_WHILE_PENDING",
+    "CALL_NEEDS",
     "WRITERLESS_ORDER",
     "WRITER_CALLS",
     "WRITER_TRANSITIONS",
@@ -317,6 +318,10 @@ WRITERLESS_ORDER: Mapping[tuple[Phase, Call], Move] = _build_writerless_order()
 #: While an asynchronous operation of the object runs, only these are taken ([INF]): the rest
 #: get VSS_E_BAD_STATE telling the caller to Wait first.
 CALLS_WHILE_PENDING = frozenset({C.ABORT_BACKUP, C.RELEASE, C.GET_SESSION_ID})
+
+#: Calls that need another call made earlier on the object, wherever it stands (vss-facts §3.2
+#: row 12: PrepareForBackup "requires SetBackupState ... first"). Refused with VSS_E_BAD_STATE.
+CALL_NEEDS: Mapping[Call, Call] = {C.PREPARE_FOR_BACKUP: C.SET_BACKUP_STATE}
 
 #: Calls that return an IVssAsync (vss-facts §3.2, §3.3 "A").
 ASYNC_CALLS = frozenset(

@@ -122,6 +122,8 @@ class Session:
         self.touched: list[WriterSession] = []
         self.current_level: VSS_APPLICATION_LEVEL | None = None
         self.do_snapshot_called = False
+        #: EndPrepareSnapshots went out: from here providers hear of an abort (vss-facts §4.2)
+        self.providers_prepared = False
         self.snapshot_created = False
         self.abort_requested = False
 

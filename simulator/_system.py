@@ -213,6 +213,11 @@ class VssSystem:
         """The subscribed writers, in subscription order."""
         return [core.writer for core in self._writers]
 
+    def shut_down_writer(self, writer: CVssWriter) -> None:
+        """Start shutting the writer's host down: from now on its ``IsWriterShuttingDown()`` is
+        true, so a long handler that polls it can give up (vss-facts §1.5)."""
+        writer._core("shut_down_writer").shutting_down = True
+
     def shadow_copies(self) -> list[Snapshot]:
         """The shadow copies that exist now, in creation order."""
         return list(self._snapshots.values())

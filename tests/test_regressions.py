@@ -507,3 +507,138 @@ def test_is_path_affected_takes_volume_guid_paths(system: VssSystem) -> None:
     assert system.violations == []
     bc.BackupComplete().Wait()
     bc.Release()
+
+
+# -- follow-ups of the review -------------------------------------------------------------------
+
+
+class PrepareSnapshotVeto(CVssWriterEx2):
+    def OnPrepareSnapshot(self) -> bool:
+        return False
+
+    def OnFreeze(self) -> bool:
+        return True
+
+    def OnThaw(self) -> bool:
+        return True
+
+    def OnAbort(self) -> bool:
+        return True
+
+
+def test_prepare_for_backup_needs_set_backup_state(system: VssSystem) -> None:
+    """vss-facts §3.2 row 12: PrepareForBackup requires SetBackupState first."""
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        bc.GatherWriterMetadata().Wait()
+        bc.StartSnapshotSet()
+        bc.AddToSnapshotSet("C:\\")
+        with pytest.raises(
+            VssBadState, match="PrepareForBackup needs SetBackupState first"
+        ) as info:
+            bc.PrepareForBackup()
+        assert info.value.hresult == VSS_E_BAD_STATE
+        assert bc.phase is Phase.SNAPSHOT_SET_STARTED
+
+
+def test_providers_hear_no_abort_before_end_prepare_snapshots(system: VssSystem) -> None:
+    """vss-facts §4.2: AbortSnapshots only after EndPrepareSnapshots; a PrepareForSnapshot veto
+    comes before it, so the provider is not told."""
+    writer = PrepareSnapshotVeto()
+    writer.Initialize(WRITER_ID, "Veto Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
+    writer.Subscribe()
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        bc.SetBackupState(False, False, VSS_BT_FULL)
+        bc.GatherWriterMetadata().Wait()
+        bc.StartSnapshotSet()
+        bc.AddToSnapshotSet("C:\\")
+        bc.PrepareForBackup().Wait()
+        with pytest.raises(VssUnexpectedWriterError):
+            bc.DoSnapshotSet().Wait()
+        bc.AbortBackup()
+    provider_calls = [r.name for r in system.trace if r.kind is TraceKind.PROVIDER]
+    assert "AbortSnapshots" not in provider_calls
+    assert "BeginPrepareSnapshot" not in provider_calls
+
+
+def test_a_second_cancel_says_cancelled(system: VssSystem) -> None:
+    """vss-facts §3.4: Cancel returns VSS_S_ASYNC_CANCELLED when already cancelled."""
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        bc.SetBackupState(False, False, VSS_BT_FULL)
+        gather = bc.GatherWriterMetadata()
+        assert gather.Cancel() == 0
+        assert gather.Cancel() == 0x0004230B  # VSS_S_ASYNC_CANCELLED
+
+
+def test_wait_refuses_a_negative_timeout(system: VssSystem) -> None:
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        gather = bc.GatherWriterMetadata()
+        with pytest.raises(VssInvalidArg, match="timeout_ms"):
+            gather.Wait(-5)
+        gather.Wait()
+
+
+def test_set_context_takes_the_c_value_of_ctx_all(system: VssSystem) -> None:
+    """VSS_CTX_ALL is 0xFFFFFFFF, which C code passes as -1 (vss-facts §7.6)."""
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        bc.SetContext(-1)
+        assert bc._session.context == 0xFFFFFFFF
+        bc.GatherWriterMetadata().Wait()
+        with pytest.raises(VssBadState, match="VSS_CTX_ALL"):
+            bc.StartSnapshotSet()
+
+
+class PollingWriter(CVssWriterEx2):
+    """Polls IsWriterShuttingDown in a long Freeze and gives up as §1.5 advises."""
+
+    def OnPrepareSnapshot(self) -> bool:
+        return True
+
+    def OnFreeze(self) -> bool:
+        for _ in range(10):
+            current_system().sleep(1)
+            if self.IsWriterShuttingDown():
+                self.SetWriterFailure(0x800423F4)  # VSS_E_WRITERERROR_NONRETRYABLE
+                return False
+        return True
+
+    def OnThaw(self) -> bool:
+        return True
+
+    def OnAbort(self) -> bool:
+        return True
+
+
+def test_a_writer_polling_is_writer_shutting_down_sees_the_shutdown(system: VssSystem) -> None:
+    """vss-facts §1.5: IsWriterShuttingDown turns true when the host shuts down."""
+    writer = PollingWriter()
+    writer.Initialize(WRITER_ID, "Polling Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
+    writer.Subscribe()
+    assert writer.IsWriterShuttingDown() is False
+
+    def shut_down_later() -> None:
+        system.sleep(3.5)
+        system.shut_down_writer(writer)
+
+    def backup() -> None:
+        with system.CreateVssBackupComponents() as bc:
+            bc.InitializeForBackup()
+            bc.SetBackupState(False, False, VSS_BT_FULL)
+            bc.GatherWriterMetadata().Wait()
+            bc.StartSnapshotSet()
+            bc.AddToSnapshotSet("C:\\")
+            bc.PrepareForBackup().Wait()
+            with pytest.raises(VssUnexpectedWriterError):
+                bc.DoSnapshotSet().Wait()
+            bc.GatherWriterStatus().Wait()
+            status = bc.GetWriterStatus(0)
+            assert (status.state, status.hr_failure) == (VSS_WS_FAILED_AT_FREEZE, 0x800423F4)
+
+    system.spawn(backup)
+    system.spawn(shut_down_later)
+    system.run()
+    assert system.clock.now == 4.0
