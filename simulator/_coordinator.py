@@ -30,6 +30,7 @@ from ._components import ComponentAccess, IVssWriterComponents
 from ._enums import (
     GUID_NULL,
     VSS_APPLICATION_LEVEL,
+    VSS_FILE_RESTORE_STATUS,
     VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
     VSS_WRITER_STATE,
     VSS_WRITERRESTORE_ENUM,
@@ -535,16 +536,38 @@ class Coordinator:
             )
 
     def post_restore(self, session: Session) -> None:
-        """PostRestore to the writers that took PreRestore and did not fail it."""
+        """PostRestore to the writers that took PreRestore and did not fail it. A writer whose
+        restore method is VSS_WRE_IF_REPLACE_FAILS gets it only when one of its selected
+        components' files failed to restore (vss-facts §4.4; VSS_RS_FAILED is the sign, [INF])."""
         self._scheduler.checkpoint()
         for ws in self.restore_participants(session):
-            if ws.joined:
+            if ws.joined and (
+                not self._only_if_replace_failed(ws) or self._restore_failed(session, ws)
+            ):
                 self.deliver(
                     session,
                     ws,
                     POST_RESTORE,
                     self._restore_components(session, ws, E.POST_RESTORE),
                 )
+
+    @staticmethod
+    def _only_if_replace_failed(ws: WriterSession) -> bool:
+        method = ws.metadata.restore_method if ws.metadata else None
+        return (
+            method is not None
+            and method.writer_restore == VSS_WRITERRESTORE_ENUM.VSS_WRE_IF_REPLACE_FAILS
+        )
+
+    @staticmethod
+    def _restore_failed(session: Session, ws: WriterSession) -> bool:
+        return any(
+            c.selected_for_restore
+            and c.file_restore_status == VSS_FILE_RESTORE_STATUS.VSS_RS_FAILED
+            for entry in session.bcd.writers
+            if entry.writer_id == ws.core.writer_id
+            for c in entry.components
+        )
 
     def _restore_components(self, session: Session, ws: WriterSession, event: WriterEvent) -> Any:
         for entry in session.bcd.writers:

@@ -711,6 +711,11 @@ class IVssBackupComponents:
     ) -> None:
         """Select a component backed up explicitly; its writer must be running (§3.3 row 6)."""
         session = self._session
+        if not session.select_components:
+            raise VssBadState(
+                "SetSelectedForRestore applies only to a backup made in component mode; this BCD "
+                "says selectComponents=no (vss-facts §3.3 row 6)"
+            )
         if not any(ws.core.writer_id == writer_id for ws in session.writers.values()):
             raise VssObjectNotFound(
                 f"SetSelectedForRestore: writer {writer_id} is not running (it did not answer "

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from conftest import QuietWriter, backup_xml, complete_backup, make_writer
 
 import fakes
 from simulator import (
@@ -31,6 +32,8 @@ from simulator import (
     VSS_E_WRITERERROR_TIMEOUT,
     VSS_OBJECT_SNAPSHOT,
     VSS_RME_RESTORE_IF_CAN_REPLACE,
+    VSS_RS_ALL,
+    VSS_RS_FAILED,
     VSS_S_ASYNC_FINISHED,
     VSS_ST_OTHER,
     VSS_UT_USERDATA,
@@ -38,6 +41,7 @@ from simulator import (
     VSS_VOLSNAP_ATTR_PLEX,
     VSS_VOLSNAP_ATTR_TRANSPORTABLE,
     VSS_WRE_ALWAYS,
+    VSS_WRE_IF_REPLACE_FAILS,
     VSS_WS_FAILED_AT_FREEZE,
     CVssWriterEx2,
     IVssBackupComponents,
@@ -642,3 +646,50 @@ def test_a_writer_polling_is_writer_shutting_down_sees_the_shutdown(system: VssS
     system.spawn(shut_down_later)
     system.run()
     assert system.clock.now == 4.0
+
+
+class IfReplaceFailsWriter(QuietWriter):
+    """Asks for restore events only if replacing its files fails (VSS_WRE_IF_REPLACE_FAILS)."""
+
+    def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
+        metadata.SetRestoreMethod(
+            VSS_RME_RESTORE_IF_CAN_REPLACE, None, None, VSS_WRE_IF_REPLACE_FAILS, False
+        )
+        metadata.AddComponent(VSS_CT_FILEGROUP, None, "Files", "Files", None, 0, False, False, True)
+        metadata.AddFilesToFileGroup(None, "Files", "C:\\MyFiles", "*", False, None)
+        return True
+
+
+@pytest.mark.parametrize(("status", "post_restore"), [(VSS_RS_ALL, False), (VSS_RS_FAILED, True)])
+def test_if_replace_fails_writers_get_post_restore_only_after_a_failed_restore(
+    system: VssSystem, status: int, post_restore: bool
+) -> None:
+    """vss-facts §4.4: with VSS_WRE_IF_REPLACE_FAILS PreRestore always goes out, PostRestore only
+    when the restore failed."""
+    writer = make_writer(system, "Replace Writer", cls=IfReplaceFailsWriter)
+    xml = backup_xml(system)
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForRestore(xml)
+        bc.GatherWriterMetadata().Wait()
+        writer_id = writer._vss.writer_id
+        bc.SetSelectedForRestore(writer_id, VSS_CT_FILEGROUP, None, "Files", True)
+        bc.PreRestore().Wait()
+        bc.SetFileRestoreStatus(writer_id, VSS_CT_FILEGROUP, None, "Files", status)
+        bc.PostRestore().Wait()
+        session_id = bc.GetSessionId()
+    expected = ["OnIdentify", "OnPreRestore"] + (["OnPostRestore"] if post_restore else [])
+    assert system.events(writer, session_id=session_id) == expected
+
+
+def test_set_selected_for_restore_needs_a_component_mode_backup(system: VssSystem) -> None:
+    """vss-facts §3.3 row 6: SetSelectedForRestore applies only in component mode."""
+    writer = make_writer(system)
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        complete_backup(bc)  # not component mode
+        xml = bc.SaveAsXML()
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForRestore(xml)
+        bc.GatherWriterMetadata().Wait()
+        with pytest.raises(VssBadState, match="component mode"):
+            bc.SetSelectedForRestore(writer._vss.writer_id, VSS_CT_FILEGROUP, None, "Files", True)
