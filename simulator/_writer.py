@@ -164,10 +164,18 @@ class WriterCore:
                 f"{inv.event.value} of session {inv.session.session_id} runs on {inv.thread!r}"
                 for inv in running
             )
-            message = (
-                f"{method} must be called on the thread that invoked the handler "
-                f"(vss-facts §1.5): {handlers}, but the call came from {calling!r}."
-            )
+            if thread_rule:
+                message = (
+                    f"{method} must be called on the thread that invoked the handler "
+                    f"(vss-facts §1.5): {handlers}, but the call came from {calling!r}."
+                )
+            else:
+                message = (
+                    f"{method} came from {calling!r}, which runs no handler of writer "
+                    f"{self.name!r}, while {len(running)} of its handlers run ({handlers}): the "
+                    "session it asks about is ambiguous. Call it on the handler's thread, or "
+                    "while exactly one handler runs (vss-facts §1.5)."
+                )
             rule = ViolationRule.WRONG_THREAD
             handler_thread: str | None = running[0].thread if len(running) == 1 else None
         else:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import QuietWriter, backup_xml, complete_backup, make_writer
+from conftest import QuietWriter, backup_xml, complete_backup, full_backup, make_writer
 
 import fakes
 from simulator import (
@@ -58,6 +58,7 @@ from simulator import (
     VssProviderVeto,
     VssSystem,
     VssUnexpectedWriterError,
+    WriterEvent,
     WrongThreadError,
     current_system,
 )
@@ -693,3 +694,41 @@ def test_set_selected_for_restore_needs_a_component_mode_backup(system: VssSyste
         bc.GatherWriterMetadata().Wait()
         with pytest.raises(VssBadState, match="component mode"):
             bc.SetSelectedForRestore(writer._vss.writer_id, VSS_CT_FILEGROUP, None, "Files", True)
+
+
+class AskingFromAWorker(QuietWriter):
+    """In OnIdentify, sleeps (so two sessions' Identify events overlap), then asks from a worker."""
+
+    answers: list[BaseException | None]
+
+    def on_event(self, event: object, arg: object) -> bool:
+        if event is WriterEvent.IDENTIFY:
+            current_system().sleep(1)
+            box: list[BaseException | None] = []
+
+            def ask() -> None:
+                try:
+                    self.GetContext()
+                    box.append(None)
+                except VssError as exc:
+                    box.append(exc)
+
+            worker = threading.Thread(target=ask, name="asker")
+            worker.start()
+            worker.join()
+            self.answers.append(box[0])
+        return True
+
+
+def test_a_worker_asking_while_two_handlers_run_is_told_why(system: VssSystem) -> None:
+    """vss-facts §1.5: a call not bound to the handler's thread may come from a worker only while
+    one handler of the writer runs; with two the message says the session is ambiguous."""
+    writer = make_writer(system, "Asking Writer", cls=AskingFromAWorker)
+    writer.answers = []
+    for _ in range(2):
+        system.spawn(full_backup, system)
+    system.run()
+    refused = [a for a in writer.answers if a is not None]
+    assert refused, "the two Identify events never overlapped"
+    assert isinstance(refused[0], VssBadState)
+    assert "ambiguous" in str(refused[0]) and "'asker'" in str(refused[0])
