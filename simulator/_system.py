@@ -105,6 +105,7 @@ class VssSystem:
         self._shadow_devices = 0
         self._tasks = 0
         self._thread_numbers: dict[tuple[str, str], int] = {}
+        self._guids: set[uuid.UUID] = set()
         self._coordinator = Coordinator(self)
         self.add_volume("C:\\")
 
@@ -131,8 +132,15 @@ class VssSystem:
     # -- ids, time, tasks ---------------------------------------------------------------------
 
     def new_guid(self) -> uuid.UUID:
-        """A GUID from the system's seeded generator."""
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        """A GUID from the system's seeded generator, never one issued before (vss-facts §8: a
+        session id names one session), even from a generator that repeats itself."""
+        value = self.rng.getrandbits(128)
+        guid = uuid.UUID(int=value, version=4)
+        while guid in self._guids:
+            value += 1
+            guid = uuid.UUID(int=value % (1 << 128), version=4)
+        self._guids.add(guid)
+        return guid
 
     def sleep(self, seconds: float) -> None:
         """Spend virtual seconds: a handler "working", a requester waiting before a retry."""
