@@ -54,7 +54,7 @@ from ._errors import (
     VssSnapshotSetInProgress,
     make_error,
 )
-from ._provider import VssProvider
+from ._provider import PROVIDER_CODES, VssProvider
 from ._requester import IVssBackupComponents
 from ._rules import ASYNC_CALLS, Call, Phase
 from ._system import VssSystem
@@ -254,25 +254,13 @@ CREATION_STEPS = (
     "PostFinalCommitSnapshots",
 )
 
+#: Codes the model raises for the kernel, not a provider's to return (vss-facts §6).
+_KERNEL_CODES = frozenset({hr.VSS_E_FLUSH_WRITES_TIMEOUT, hr.VSS_E_HOLD_WRITES_TIMEOUT})
+
 #: Fault codes a provider may return, by name, each with the code its requester sees: the
 #: allowed codes pass unchanged, any other becomes VSS_E_UNEXPECTED_PROVIDER_ERROR (vss-facts §9).
 PROVIDER_FAULTS: dict[str, tuple[int, int]] = {
-    **{
-        hr.name_of(code): (code, code)
-        for code in (
-            hr.E_OUTOFMEMORY,
-            hr.E_INVALIDARG,
-            hr.E_ACCESSDENIED,
-            hr.VSS_E_BAD_STATE,
-            hr.VSS_E_OBJECT_NOT_FOUND,
-            hr.VSS_E_INSUFFICIENT_STORAGE,
-            hr.VSS_E_VOLUME_NOT_SUPPORTED,
-            hr.VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER,
-            hr.VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED,
-            hr.VSS_E_PROVIDER_VETO,
-            hr.VSS_E_CANNOT_REVERT_DISKID,
-        )
-    },
+    **{hr.name_of(code): (code, code) for code in sorted(PROVIDER_CODES - _KERNEL_CODES)},
     **{
         hr.name_of(code): (code, hr.VSS_E_UNEXPECTED_PROVIDER_ERROR)
         for code in (hr.E_FAIL, hr.E_UNEXPECTED, hr.E_NOTIMPL, hr.VSS_E_UNEXPECTED)
