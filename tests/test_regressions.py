@@ -11,7 +11,14 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import QuietWriter, backup_xml, complete_backup, full_backup, make_writer
+from conftest import (
+    QuietWriter,
+    backup_xml,
+    begin_backup,
+    complete_backup,
+    full_backup,
+    make_writer,
+)
 
 import fakes
 from simulator import (
@@ -517,18 +524,9 @@ def test_is_path_affected_takes_volume_guid_paths(system: VssSystem) -> None:
 # -- follow-ups of the review -------------------------------------------------------------------
 
 
-class PrepareSnapshotVeto(CVssWriterEx2):
-    def OnPrepareSnapshot(self) -> bool:
-        return False
-
-    def OnFreeze(self) -> bool:
-        return True
-
-    def OnThaw(self) -> bool:
-        return True
-
-    def OnAbort(self) -> bool:
-        return True
+class PrepareSnapshotVeto(QuietWriter):
+    def on_event(self, event: WriterEvent, arg: object) -> bool:
+        return event is not WriterEvent.PREPARE_SNAPSHOT
 
 
 def test_prepare_for_backup_needs_set_backup_state(system: VssSystem) -> None:
@@ -549,13 +547,9 @@ def test_prepare_for_backup_needs_set_backup_state(system: VssSystem) -> None:
 def test_providers_hear_no_abort_before_end_prepare_snapshots(system: VssSystem) -> None:
     """vss-facts §4.2: AbortSnapshots only after EndPrepareSnapshots; a PrepareForSnapshot veto
     comes before it, so the provider is not told."""
-    writer = PrepareSnapshotVeto()
-    writer.Initialize(WRITER_ID, "Veto Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
-    writer.Subscribe()
+    make_writer(system, "Veto Writer", cls=PrepareSnapshotVeto)
     with system.CreateVssBackupComponents() as bc:
-        bc.InitializeForBackup()
-        bc.SetBackupState(False, False, VSS_BT_FULL)
-        bc.GatherWriterMetadata().Wait()
+        begin_backup(bc)
         bc.StartSnapshotSet()
         bc.AddToSnapshotSet("C:\\")
         bc.PrepareForBackup().Wait()
@@ -597,13 +591,12 @@ def test_set_context_takes_the_c_value_of_ctx_all(system: VssSystem) -> None:
             bc.StartSnapshotSet()
 
 
-class PollingWriter(CVssWriterEx2):
+class PollingWriter(QuietWriter):
     """Polls IsWriterShuttingDown in a long Freeze and gives up as §1.5 advises."""
 
-    def OnPrepareSnapshot(self) -> bool:
-        return True
-
-    def OnFreeze(self) -> bool:
+    def on_event(self, event: WriterEvent, arg: object) -> bool:
+        if event is not WriterEvent.FREEZE:
+            return True
         for _ in range(10):
             current_system().sleep(1)
             if self.IsWriterShuttingDown():
@@ -611,18 +604,10 @@ class PollingWriter(CVssWriterEx2):
                 return False
         return True
 
-    def OnThaw(self) -> bool:
-        return True
-
-    def OnAbort(self) -> bool:
-        return True
-
 
 def test_a_writer_polling_is_writer_shutting_down_sees_the_shutdown(system: VssSystem) -> None:
     """vss-facts §1.5: IsWriterShuttingDown turns true when the host shuts down."""
-    writer = PollingWriter()
-    writer.Initialize(WRITER_ID, "Polling Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
-    writer.Subscribe()
+    writer = make_writer(system, "Polling Writer", cls=PollingWriter)
     assert writer.IsWriterShuttingDown() is False
 
     def shut_down_later() -> None:
@@ -631,9 +616,7 @@ def test_a_writer_polling_is_writer_shutting_down_sees_the_shutdown(system: VssS
 
     def backup() -> None:
         with system.CreateVssBackupComponents() as bc:
-            bc.InitializeForBackup()
-            bc.SetBackupState(False, False, VSS_BT_FULL)
-            bc.GatherWriterMetadata().Wait()
+            begin_backup(bc)
             bc.StartSnapshotSet()
             bc.AddToSnapshotSet("C:\\")
             bc.PrepareForBackup().Wait()
