@@ -31,7 +31,8 @@ from simulator import (
     VssSnapshotSetInProgress,
     VssSystem,
 )
-from simulator._metadata import IVssCreateWriterMetadataEx, WriterIdentity
+from simulator._documents.metadata_builder import IVssCreateWriterMetadataEx
+from simulator._documents.writer_metadata import WriterIdentity
 
 
 class BenchWriter(CVssWriterEx2):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import uuid
 
-from simulator import hresults
-from simulator._enums import VSS_PROVIDER_TYPE
-from simulator._errors import make_error
-from simulator._provider import VssProvider
-from simulator._rules import WriterEvent
-from simulator._system import current_system
+from simulator import (
+    VSS_PROVIDER_TYPE,
+    VssProvider,
+    WriterEvent,
+    current_system,
+    hresults,
+    make_error,
+)
 
 from .writers import ScriptedWriter, Sleep, Veto, WrongThread
 

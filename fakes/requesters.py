@@ -23,8 +23,7 @@ from typing import Any, Literal
 
 import attrs
 
-from simulator import hresults
-from simulator._enums import (
+from simulator import (
     GUID_NULL,
     VSS_BACKUP_TYPE,
     VSS_COMPONENT_TYPE,
@@ -32,12 +31,16 @@ from simulator._enums import (
     VSS_SNAPSHOT_CONTEXT,
     VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
     VSS_WRITER_STATE,
+    Call,
+    IVssAsync,
+    IVssBackupComponents,
+    VssError,
+    VssSnapshotSetInProgress,
+    VssSystem,
+    VssWriterStatus,
+    hresults,
 )
-from simulator._errors import VssError, VssSnapshotSetInProgress
-from simulator._requester import IVssAsync, IVssBackupComponents, VssWriterStatus
-from simulator._rules import BACKUP_ORDER, FAILED_STATES, Call
-from simulator._system import VssSystem
-from simulator._writer import writer_names
+from simulator.rules import BACKUP_ORDER, FAILED_STATES
 
 __all__ = [
     "REQUESTERS",
@@ -139,7 +142,7 @@ class _Run:
             writers = tuple(s.writer_name for s in self.statuses)
         return BackupReport(
             requester=self.requester,
-            session_id=bc._session.session_id,
+            session_id=bc.session_id,
             snapshot_set_id=self.snapshot_set_id,
             snapshot_ids=tuple(self.snapshot_ids),
             devices=tuple(self.devices),
@@ -157,7 +160,7 @@ class _Run:
             return
         if (bc.phase, Call.GATHER_WRITER_STATUS) not in BACKUP_ORDER:
             return
-        if bc._session.context & VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_WRITERS:
+        if bc.context & VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_WRITERS:
             return
         try:
             self.statuses = _gather_status(bc)
@@ -250,7 +253,7 @@ class _Writer:
 
 def _volume_key(system: VssSystem, path: str) -> str | None:
     """The volume a (possibly %VAR%-holding) path lies on, lower-cased; None if none is known."""
-    expanded = system._expand(path).lower() + "\\"
+    expanded = system.expand_path(path).lower() + "\\"
     best: tuple[int, str] | None = None
     for volume in system.volumes:
         for prefix in (volume.name.lower(), volume.guid_path.lower()):
@@ -688,7 +691,7 @@ def run_session(
     options: dict[str, Any] = {"hold": plan.hold}
     if plan.kind == "vshadow" and plan.writers is not None:
         keep = set(plan.writers)
-        options["exclude"] = [n for n in writer_names(system.writers) if n not in keep]
+        options["exclude"] = [n for n in system.writer_names() if n not in keep]
 
     def hook(report: BackupReport, again: bool) -> None:
         if on_attempt is not None:

@@ -12,17 +12,19 @@ from collections.abc import Collection, Sequence
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from simulator._enums import (
+from simulator import (
     VSS_APPLICATION_LEVEL,
     VSS_COMPONENT_TYPE,
     VSS_RESTOREMETHOD_ENUM,
     VSS_SOURCE_TYPE,
     VSS_USAGE_TYPE,
     VSS_WRITERRESTORE_ENUM,
+    IVssCreateWriterMetadataEx,
+    WriterEvent,
+    WriterIdentity,
+    WriterMetadata,
 )
-from simulator._metadata import IVssCreateWriterMetadataEx, WriterIdentity, WriterMetadata
-from simulator._rules import WriterEvent
-from simulator._writer import WRITER_FAILURE_CODES
+from simulator.rules import WRITER_FAILURE_CODES
 
 from .requesters import REQUESTERS, SessionPlan
 from .writers import (

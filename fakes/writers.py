@@ -34,9 +34,8 @@ from typing import Any, ClassVar
 
 import attrs
 
-from simulator import hresults
-from simulator._components import IVssWriterComponents
-from simulator._enums import (
+from simulator import (
+    DEFAULT_BACKUP_TYPE_MASK,
     VSS_APPLICATION_LEVEL,
     VSS_BACKUP_SCHEMA,
     VSS_COMPONENT_FLAGS,
@@ -45,19 +44,20 @@ from simulator._enums import (
     VSS_SOURCE_TYPE,
     VSS_USAGE_TYPE,
     VSS_WRITERRESTORE_ENUM,
-)
-from simulator._errors import VssError
-from simulator._metadata import (
-    DEFAULT_BACKUP_TYPE_MASK,
     ComponentMetadata,
+    CVssWriterEx2,
     FileDescriptor,
     IVssCreateWriterMetadata,
     IVssCreateWriterMetadataEx,
+    IVssWriterComponents,
     RestoreMethod,
+    VssError,
+    VssSystem,
+    WriterEvent,
+    hresults,
+    system_of,
 )
-from simulator._rules import WriterEvent
-from simulator._system import VssSystem
-from simulator._writer import WRITER_FAILURE_CODES, CVssWriterEx2
+from simulator.rules import WRITER_FAILURE_CODES
 
 __all__ = [
     "INBOX_WRITER_IDS",
@@ -233,7 +233,7 @@ class Sleep(Action):
             raise TypeError(f"then={value!r} must be an action")
 
     def perform(self, writer: ScriptedWriter, event: WriterEvent) -> bool:
-        writer._vss.system.sleep(self.seconds)
+        system_of(writer).sleep(self.seconds)
         return self.then.perform(writer, event)
 
     def __repr__(self) -> str:

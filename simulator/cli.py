@@ -18,9 +18,9 @@ from collections.abc import Sequence
 import click
 
 from . import hresults
-from ._docs import render_rules
+from ._engine.trace import TraceRecord
+from ._presentation.rules_doc import render_rules
 from ._system import VssSystem
-from ._trace import TraceRecord
 
 __all__ = ["demo", "main", "rules"]
 

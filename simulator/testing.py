@@ -37,8 +37,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from . import hresults as hr
-from ._enums import (
+from . import (
     VSS_BACKUP_TYPE,
     VSS_COMPONENT_TYPE,
     VSS_FILE_RESTORE_STATUS,
@@ -46,20 +45,22 @@ from ._enums import (
     VSS_SOURCE_TYPE,
     VSS_USAGE_TYPE,
     VSS_WRITERRESTORE_ENUM,
-)
-from ._errors import (
+    Call,
+    CVssWriter,
+    IVssBackupComponents,
+    Phase,
+    TraceKind,
     VssBadState,
     VssError,
     VssObjectNotFound,
+    VssProvider,
     VssSnapshotSetInProgress,
+    VssSystem,
     make_error,
+    system_of,
 )
-from ._provider import PROVIDER_CODES, VssProvider
-from ._requester import IVssBackupComponents
-from ._rules import ASYNC_CALLS, Call, Phase
-from ._system import VssSystem
-from ._trace import TraceKind
-from ._writer import CVssWriter
+from . import hresults as hr
+from .rules import ASYNC_CALLS, PROVIDER_CODES
 
 __all__ = [
     "CREATION_STEPS",
@@ -392,14 +393,14 @@ class VssStateMachine(RuleBasedStateMachine):
         system.__enter__()
         self.system = system
         for index, writer in enumerate(self.make_writers(system)):
-            if "_vss" not in writer.__dict__:
+            if not _initialized(writer):
                 writer.Initialize(
                     system.new_guid(),
                     f"{type(writer).__name__} {index}",
                     VSS_USAGE_TYPE.VSS_UT_USERDATA,
                     VSS_SOURCE_TYPE.VSS_ST_OTHER,
                 )
-            if not writer._vss.subscribed:
+            if writer not in system.writers:
                 writer.Subscribe()
 
     def teardown(self) -> None:
@@ -423,7 +424,7 @@ class VssStateMachine(RuleBasedStateMachine):
 
     def _check_creation(self, bc: IVssBackupComponents, error: VssError | None) -> None:
         """The requester sees the code of the fault the provider injected (vss-facts §6, §9)."""
-        set_id = bc._session.snapshot_set_id
+        set_id = bc.snapshot_set_id
         expected = None
         if self.provider is not None and set_id is not None:
             expected = self.provider.expected.pop(set_id, None)
@@ -467,14 +468,14 @@ class VssStateMachine(RuleBasedStateMachine):
         if call is None:
             return
         if call is Call.ADD_TO_SNAPSHOT_SET:
-            if not bc._session.planned:
+            if not bc.volumes_in_set:
                 bc.AddToSnapshotSet("C:\\")
             bc.PrepareForBackup().Wait()
             return
         try:
             result = _ARGLESS[call](bc)
         except VssSnapshotSetInProgress:
-            assert self._system._creating is not None
+            assert self._system.creating_session_id is not None
             return
         if call in ASYNC_CALLS:
             try:
@@ -492,7 +493,7 @@ class VssStateMachine(RuleBasedStateMachine):
         """Any call at any time: it is taken exactly when the order table has a row for it."""
         bc = session.bc
         before = bc.phase
-        allowed = (before, call) in bc._order
+        allowed = (before, call) in bc.call_order
         try:
             result = _ARGLESS[call](bc)
         except VssBadState:
@@ -500,7 +501,7 @@ class VssStateMachine(RuleBasedStateMachine):
             assert bc.phase is before
             return
         except VssSnapshotSetInProgress:
-            assert allowed and self._system._creating is not None
+            assert allowed and self._system.creating_session_id is not None
             return
         except VssError:
             assert allowed
@@ -530,7 +531,7 @@ class VssStateMachine(RuleBasedStateMachine):
         self._system.sleep(seconds)
         assert self._system.clock.now >= before + seconds - 1e-6
 
-    @precondition(lambda self: self.system is not None and self.system._creating is None)
+    @precondition(lambda self: self.system is not None and self.system.creating_session_id is None)
     @rule(count=st.integers(min_value=2, max_value=4), component_mode=st.booleans())
     def concurrent_backups(self, count: int, component_mode: bool) -> None:
         """Several complete backups at once, each on its own task (vss-facts §8)."""
@@ -546,7 +547,7 @@ class VssStateMachine(RuleBasedStateMachine):
         for bc, error in outcomes:
             self._check_creation(bc, error)
 
-    @precondition(lambda self: self.system is not None and self.system._creating is None)
+    @precondition(lambda self: self.system is not None and self.system.creating_session_id is None)
     @rule(target=backups)
     def backup(self) -> _SavedBackup | MultipleResults[_SavedBackup]:
         """One complete component-mode backup on the main thread (vss-facts §3.2); its BCD
@@ -649,8 +650,8 @@ class VssStateMachine(RuleBasedStateMachine):
     @invariant()
     def one_set_in_creation(self) -> None:
         """At most one set is in creation, and only by an object that is still alive."""
-        if self.system is not None and self.system._creating is not None:
-            holders = [s for s in self._open if s.bc._session is self.system._creating]
+        if self.system is not None and self.system.creating_session_id is not None:
+            holders = [s for s in self._open if s.bc.session_id == self.system.creating_session_id]
             assert len(holders) == 1
 
     @invariant()
@@ -712,3 +713,11 @@ def _describe_violations(system: VssSystem) -> str:
         f"- [{v.rule.value}] {v.writer} in {v.handler}: {v.message}" for v in system.violations
     ]
     return "\n".join(lines)
+
+
+def _initialized(writer: CVssWriter) -> bool:
+    try:
+        system_of(writer)
+    except VssBadState:
+        return False
+    return True

@@ -244,7 +244,7 @@ def complete_backup(bc: IVssBackupComponents, *, retry_every: float = 5.0) -> tu
             break
         except VssSnapshotSetInProgress:
             refused += 1
-            bc._system.sleep(retry_every)
+            bc._machine.owner.sleep(retry_every)
     bc.AddToSnapshotSet("C:\\")
     bc.PrepareForBackup().Wait()
     bc.DoSnapshotSet().Wait()
@@ -402,7 +402,7 @@ def _drive_backup(
 
 
 def _drive_restore(bc: IVssBackupComponents, phase: Phase, exclude: Collection[str]) -> None:
-    bc.InitializeForRestore(backup_xml(bc._system, exclude=exclude))
+    bc.InitializeForRestore(backup_xml(bc._machine.owner, exclude=exclude))
     if phase is P.RESTORE_INITIALIZED:
         return
     bc.GatherWriterMetadata().Wait()

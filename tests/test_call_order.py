@@ -3,7 +3,7 @@
 For BACKUP_ORDER and WRITERLESS_ORDER every (Phase, Call) pair a real object can stand in is
 tried: the object is driven to the phase with the documented calls (``conftest.drive_to``), the
 call is made with valid arguments (``CALL_ARGS``), and a row means "accepted, the phase becomes
-``Move.then``" while a missing row means VSS_E_BAD_STATE with the phase unchanged.
+``Move.next_phase``" while a missing row means VSS_E_BAD_STATE with the phase unchanged.
 """
 
 from __future__ import annotations
@@ -54,16 +54,14 @@ from simulator import (
     VssObjectNotFound,
     VssSystem,
 )
-from simulator._rules import (
+from simulator._rules.call_order import (
     ASYNC_CALLS,
     BACKUP_ORDER,
     CALLS_WHILE_PENDING,
     WRITER_ONLY_CALLS,
     WRITERLESS_ORDER,
-    Call,
-    Move,
-    Phase,
 )
+from simulator._rules.calls import Call, Move, Phase
 
 C = Call
 P = Phase
@@ -226,7 +224,7 @@ def _sweep(system: VssSystem, phase: Phase, call: Call, writerless: bool) -> Non
         assert bc.phase is phase, "the phase moves when the operation ends"
         result.Wait()
         assert result.QueryStatus() == VSS_S_ASYNC_FINISHED
-    assert bc.phase is move.then
+    assert bc.phase is move.next_phase
 
 
 @pytest.mark.parametrize(("phase", "call"), _pairs(list(Phase)))
@@ -248,7 +246,7 @@ def _closure(order: Any, start: set[Phase]) -> set[Phase]:
         phase = todo.pop()
         for (p, _), move in order.items():
             if p is phase:
-                for nxt in (move.then, move.failed):
+                for nxt in (move.next_phase, move.failed_phase):
                     if nxt is not None and nxt not in reached:
                         reached.add(nxt)
                         todo.append(nxt)
@@ -616,12 +614,12 @@ def test_writer_status_before_gather_writer_status(vss_system: VssSystem, call: 
 
 def test_moves_are_the_documented_async_outcomes() -> None:
     """Only DoSnapshotSet has a failure phase: its failure leaves only abort and release (§3.2)."""
-    with_failed = {key for key, move in BACKUP_ORDER.items() if move.failed is not None}
+    with_failed = {key for key, move in BACKUP_ORDER.items() if move.failed_phase is not None}
     assert with_failed == {(P.PREPARED_FOR_BACKUP, C.DO_SNAPSHOT_SET)}
     assert BACKUP_ORDER[(P.PREPARED_FOR_BACKUP, C.DO_SNAPSHOT_SET)] == Move(
-        P.SNAPSHOT_SET_CREATED, failed=P.SNAPSHOT_SET_FAILED
+        P.SNAPSHOT_SET_CREATED, failed_phase=P.SNAPSHOT_SET_FAILED
     )
     leaving = {
-        c for (p, c), m in BACKUP_ORDER.items() if p is P.SNAPSHOT_SET_FAILED and m.then != p
+        c for (p, c), m in BACKUP_ORDER.items() if p is P.SNAPSHOT_SET_FAILED and m.next_phase != p
     }
     assert leaving == {C.ABORT_BACKUP, C.RELEASE}

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from simulator import Call, TraceKind, WriterEvent
-from simulator._rules import WRITER_CALLS
+from simulator._rules.writer_calls import WRITER_CALLS
 from simulator.cli import main
 
 

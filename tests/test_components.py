@@ -7,23 +7,25 @@ from typing import Any
 
 import pytest
 
-from simulator._components import (
-    COMPONENT_CALLS,
+from simulator._documents.backup_document import (
     BackupComponentsDocument,
-    ComponentAccess,
     ComponentEntry,
     ComponentFailure,
     DifferencedFile,
     DirectedTarget,
-    IVssComponent,
-    IVssWriterComponents,
-    IVssWriterComponentsExt,
     PartialFile,
     RestoreSubcomponent,
     RollForward,
     WriterComponentsEntry,
 )
-from simulator._enums import (
+from simulator._documents.component_views import (
+    IVssComponent,
+    IVssWriterComponents,
+    IVssWriterComponentsExt,
+)
+from simulator._documents.writer_metadata import FileDescriptor
+from simulator._rules.component_calls import COMPONENT_CALLS, ComponentAccess
+from simulator._vocabulary.enums import (
     GUID_NULL,
     VSS_BACKUP_SCHEMA,
     VSS_BACKUP_TYPE,
@@ -33,14 +35,13 @@ from simulator._enums import (
     VSS_RESTORE_TYPE,
     VSS_ROLLFORWARD_TYPE,
 )
-from simulator._errors import (
+from simulator._vocabulary.error_classes import (
     VssBadState,
     VssInvalidArg,
     VssInvalidXmlDocument,
     VssObjectAlreadyExists,
     VssObjectNotFound,
 )
-from simulator._metadata import FileDescriptor
 from simulator.hresults import E_INVALIDARG, S_OK, VSS_E_WRITERERROR_RETRYABLE
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "vss-real" / "kevingoode-vssbackup"

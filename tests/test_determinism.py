@@ -22,6 +22,7 @@ from simulator import (
     TraceRecord,
     VssError,
     VssSystem,
+    system_of,
 )
 
 
@@ -30,7 +31,7 @@ class Jittery(QuietWriter):
     machine's own generator (``system.rng``)."""
 
     def _work(self) -> bool:
-        system = self._vss.system
+        system = system_of(self)
         system.sleep(round(system.rng.uniform(0.01, 2.0), 3))
         return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator._docs import render_rules
+from simulator._presentation.rules_doc import render_rules
 
 RULES_MD = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 

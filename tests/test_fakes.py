@@ -688,4 +688,4 @@ def test_scripted_faults_in_any_scenario_break_no_rule(
         assert all(1 <= len(o.reports) <= o.plan.attempts for o in outcomes)
         assert system.violations == []
         assert check_event_order(system) == []
-        assert system._creating is None
+        assert system._machine.creation_lock.holder is None

@@ -10,7 +10,21 @@ from hypothesis import given, settings
 from hypothesis.errors import InvalidArgument
 
 from fakes.strategies import writer_metadata
-from simulator._enums import (
+from simulator._documents.metadata_builder import (
+    IVssCreateWriterMetadata,
+    IVssCreateWriterMetadataEx,
+)
+from simulator._documents.metadata_examine import (
+    CreateVssExamineWriterMetadata,
+    IVssExamineWriterMetadata,
+)
+from simulator._documents.writer_metadata import (
+    DEFAULT_BACKUP_TYPE_MASK,
+    FileDescriptor,
+    WriterIdentity,
+    WriterMetadata,
+)
+from simulator._vocabulary.enums import (
     VSS_BACKUP_SCHEMA,
     VSS_COMPONENT_TYPE,
     VSS_FILE_SPEC_BACKUP_TYPE,
@@ -19,23 +33,13 @@ from simulator._enums import (
     VSS_USAGE_TYPE,
     VSS_WRITERRESTORE_ENUM,
 )
-from simulator._errors import (
-    VssError,
+from simulator._vocabulary.error_base import VssError
+from simulator._vocabulary.error_classes import (
     VssInvalidArg,
     VssInvalidXmlDocument,
     VssNotImplemented,
     VssObjectAlreadyExists,
     VssObjectNotFound,
-)
-from simulator._metadata import (
-    DEFAULT_BACKUP_TYPE_MASK,
-    CreateVssExamineWriterMetadata,
-    FileDescriptor,
-    IVssCreateWriterMetadata,
-    IVssCreateWriterMetadataEx,
-    IVssExamineWriterMetadata,
-    WriterIdentity,
-    WriterMetadata,
 )
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "vss-real" / "kevingoode-vssbackup"
@@ -491,7 +495,7 @@ def test_bad_index_is_object_not_found(call: Callable[[IVssExamineWriterMetadata
 
 
 def test_examiner_aliases_are_the_same_class() -> None:
-    from simulator import _metadata
+    from simulator._documents import metadata_examine as _metadata
 
     assert _metadata.IVssExamineWriterMetadataEx is IVssExamineWriterMetadata
     assert _metadata.IVssExamineWriterMetadataEx2 is IVssExamineWriterMetadata

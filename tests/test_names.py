@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator import _enums, _errors, hresults
+from simulator import hresults
+from simulator._vocabulary import enum_members as _enums
+from simulator._vocabulary import errors as _errors
 
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "vss-facts.md"
 MISSING_FACTS = f"vss-facts.md not found at {FACTS}"
@@ -415,7 +417,7 @@ def test_errors_all_is_complete() -> None:
         for n, obj in vars(_errors).items()
         if not n.startswith("_")
         and callable(obj)
-        and getattr(obj, "__module__", None) == _errors.__name__
+        and str(getattr(obj, "__module__", "")).startswith("simulator._vocabulary.error")
     }
     assert set(_errors.__all__) == public
     assert {"error_class_for", "make_error", "WrongThreadError", "VssError"} <= public

@@ -26,6 +26,7 @@ from simulator import (
     TraceKind,
     VssSnapshotSetInProgress,
     VssSystem,
+    system_of,
 )
 
 
@@ -144,11 +145,11 @@ class Busy(QuietWriter):
 
     def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
         super().OnIdentify(metadata)
-        self._vss.system.sleep(0.5)
+        system_of(self).sleep(0.5)
         return True
 
     def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
-        self._vss.system.sleep(0.25)
+        system_of(self).sleep(0.25)
         return True
 
 

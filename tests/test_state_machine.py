@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-import simulator._coordinator
+import simulator._service.coordinator as coordinator_module
+import simulator._service.provider_calls as provider_calls_module
 from simulator import (
     VSS_CT_FILEGROUP,
     VSS_RME_RESTORE_IF_CAN_REPLACE,
@@ -25,6 +26,7 @@ from simulator import (
     IVssWriterComponents,
     TraceKind,
     VssSystem,
+    system_of,
 )
 from simulator.testing import FaultProvider, VssStateMachine
 
@@ -56,7 +58,7 @@ class PoliteWriter(CVssWriterEx2):
         return self.GetSessionId() != uuid.UUID(int=0)
 
     def OnFreeze(self) -> bool:
-        self._vss.system.sleep(1)
+        system_of(self).sleep(1)
         return True
 
     def OnThaw(self) -> bool:
@@ -252,7 +254,7 @@ def test_the_machine_catches_a_model_that_converts_an_allowed_code(
     machine: PoliteMachine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fault check can fail: a model that converted every provider code is caught."""
-    monkeypatch.setattr(simulator._coordinator, "PROVIDER_CODES", frozenset())
+    monkeypatch.setattr(provider_calls_module, "PROVIDER_CODES", frozenset())
     machine.inject_provider_fault("EndPrepareSnapshots", "VSS_E_INSUFFICIENT_STORAGE", 1)
     with pytest.raises(AssertionError, match="must see VSS_E_INSUFFICIENT_STORAGE"):
         machine.backup()
@@ -263,11 +265,7 @@ def test_the_machine_catches_a_model_that_sends_postrestore_regardless(
 ) -> None:
     """The restore check can fail: PostRestore to a VSS_WRE_IF_REPLACE_FAILS writer after a
     restore that did not fail is caught (vss-facts §4.4)."""
-    monkeypatch.setattr(
-        simulator._coordinator.Coordinator,
-        "_only_if_replace_failed",
-        staticmethod(lambda ws: False),
-    )
+    monkeypatch.setattr(coordinator_module, "restore_failed", lambda session, ws: True)
     saved = machine.backup()
     with pytest.raises(
         AssertionError, match=r"IF_REPLACE_FAILS.*got OnPostRestore after VSS_RS_ALL"

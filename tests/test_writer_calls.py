@@ -37,7 +37,9 @@ from simulator import (
     VssSystem,
     WrongThreadError,
 )
-from simulator._rules import WRITER_CALLS, Phase, WriterEvent
+from simulator._rules.calls import Phase
+from simulator._rules.writer_calls import WRITER_CALLS
+from simulator._rules.writer_states import WriterEvent
 
 E = WriterEvent
 P = Phase

@@ -38,15 +38,10 @@ from simulator import (
     VssSystem,
     current_system,
 )
-from simulator._rules import (
-    BACKUP_ORDER,
-    WRITER_CALLS,
-    WRITER_TRANSITIONS,
-    Call,
-    Lapse,
-    Phase,
-    WriterEvent,
-)
+from simulator._rules.call_order import BACKUP_ORDER
+from simulator._rules.calls import Call, Phase
+from simulator._rules.writer_calls import WRITER_CALLS
+from simulator._rules.writer_states import WRITER_TRANSITIONS, Timeout, WriterEvent
 
 E = WriterEvent
 P = Phase
@@ -103,7 +98,7 @@ class ProbeWriter(QuietWriter):
 def internal_state(bc: IVssBackupComponents, writer: QuietWriter) -> VSS_WRITER_STATE:
     """The writer's state in ``bc``'s session as the coordinator keeps it: the WriterSession in
     the session's ``touched`` list (every writer that got an event of the session)."""
-    for ws in bc._session.touched:
+    for ws in bc._session.contacted:
         if ws.core is writer._vss:
             return ws.state
     raise LookupError(f"{writer._vss.name} got no event of this session")
@@ -383,7 +378,7 @@ def test_every_event_row_is_decided() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The Freeze→Thaw window (Lapse.FREEZE_WINDOW)
+# The Freeze→Thaw window (Timeout.FREEZE_WINDOW)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -398,7 +393,7 @@ class SlowFreeze(ProbeWriter):
 def test_freeze_window_lapse(vss_system: VssSystem) -> None:
     """A Freeze→Thaw window longer than timeout_freeze: FAILED_AT_FREEZE with
     VSS_E_WRITERERROR_TIMEOUT and OnAbort instead of OnThaw (KB 915331, vss-facts §2.2, §6)."""
-    row = (WS.VSS_WS_WAITING_FOR_THAW, Lapse.FREEZE_WINDOW)
+    row = (WS.VSS_WS_WAITING_FOR_THAW, Timeout.FREEZE_WINDOW)
     assert WRITER_TRANSITIONS[row].failed is WS.VSS_WS_FAILED_AT_FREEZE
     probe = make_writer(vss_system, "Probe", cls=SlowFreeze, timeout_freeze=1000)
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.PREPARED_FOR_BACKUP)
@@ -411,7 +406,7 @@ def test_freeze_window_lapse(vss_system: VssSystem) -> None:
     assert probe.entries(E.ABORT, session) == [WS.VSS_WS_FAILED_AT_FREEZE]
     assert probe.entries(E.THAW, session) == []
     faults = [r for r in vss_system.trace if r.kind is TraceKind.FAULT and r.writer == "Probe"]
-    assert [r.name for r in faults] == [Lapse.FREEZE_WINDOW.value]
+    assert [r.name for r in faults] == [Timeout.FREEZE_WINDOW.value]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,11 +449,11 @@ def _replay(trace: list[TraceRecord]) -> Iterator[tuple[tuple[Any, Any], tuple[A
     record and each Freeze-window fault gives the (state, trigger) it met; the handler's result
     ("true" = success) picks the outcome. Yields ((session, writer), (state, trigger))."""
     states: dict[tuple[Any, Any], VSS_WRITER_STATE] = {}
-    lapse = Lapse.FREEZE_WINDOW
+    lapse = Timeout.FREEZE_WINDOW
     for record in trace:
         key = (record.session_id, record.writer)
         if record.kind is TraceKind.EVENT:
-            trigger: WriterEvent | Lapse = WriterEvent(record.name)
+            trigger: WriterEvent | Timeout = WriterEvent(record.name)
             ok = record.result == "true"
         elif record.kind is TraceKind.FAULT and record.name == lapse.value:
             trigger, ok = lapse, False
@@ -512,4 +507,4 @@ def test_totality_over_varied_runs() -> None:
             seen_by_replay = [(k[0], p) for k, p in replayed if k[1] == name]
             seen_by_writer = [(s.session_id, (s.state, s.event)) for s in probe.seen]
             assert [x for x in seen_by_replay if isinstance(x[1][1], WriterEvent)] == seen_by_writer
-    assert met == set(SCENARIOS) | {(WS.VSS_WS_WAITING_FOR_THAW, Lapse.FREEZE_WINDOW)}
+    assert met == set(SCENARIOS) | {(WS.VSS_WS_WAITING_FOR_THAW, Timeout.FREEZE_WINDOW)}

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from simulator import _xml
-from simulator._components import BackupComponentsDocument
-from simulator._enums import VSS_RESTOREMETHOD_ENUM, VSS_USAGE_TYPE
-from simulator._errors import VssInvalidXmlDocument
-from simulator._metadata import CreateVssExamineWriterMetadata
+from simulator._documents import xml_codec as _xml
+from simulator._documents.backup_document import BackupComponentsDocument
+from simulator._documents.metadata_examine import CreateVssExamineWriterMetadata
+from simulator._vocabulary.enums import VSS_RESTOREMETHOD_ENUM, VSS_USAGE_TYPE
+from simulator._vocabulary.error_classes import VssInvalidXmlDocument
 
 WMD = _xml.WMD_NAMESPACE
 GUID = "1bddd48e-5052-49db-9b07-b96f96727e6b"

@@ -11,7 +11,7 @@ import uuid
 
 import attrs
 
-from ._clock import TICKS_PER_SECOND
+from .._vocabulary.clock import TICKS_PER_SECOND
 
 __all__ = ["TraceKind", "TraceRecord", "Violation", "ViolationRule"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable
 
-from ._scheduler import current_context as getcurrent
+from .scheduler import current_context as getcurrent
 
 __all__ = ["ThreadKey", "current_thread_key"]
 

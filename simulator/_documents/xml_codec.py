@@ -29,7 +29,7 @@ from typing import Generic, TypeVar
 
 from defusedxml.ElementTree import XMLParser
 
-from ._enums import (
+from .._vocabulary.enums import (
     VSS_BACKUP_TYPE,
     VSS_COMPONENT_TYPE,
     VSS_FILE_RESTORE_STATUS,
@@ -41,7 +41,7 @@ from ._enums import (
     VSS_USAGE_TYPE,
     VSS_WRITERRESTORE_ENUM,
 )
-from ._errors import VssInvalidXmlDocument
+from .._vocabulary.error_classes import VssInvalidXmlDocument
 
 WMD_NAMESPACE = "x-schema:#VssWriterMetadataInfo"
 """Namespace of the Writer Metadata Document (root ``WRITER_METADATA``)."""

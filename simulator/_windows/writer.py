@@ -1,196 +1,47 @@
-"""Writer base classes: CVssWriter, CVssWriterEx, CVssWriterEx2 (vss-facts §1).
+"""Writer base classes: CVssWriter, CVssWriterEx, CVssWriterEx2 (docs/reference.md §1).
 
 A writer subclasses one of them, calls ``Initialize`` and ``Subscribe``, and overrides handlers.
 The base class keeps its model state in one private ``WriterCore`` (``self._vss``), so a subclass
-may define any ``__init__`` it likes.
-
-Every writer-side call is checked against ``WRITER_CALLS`` (``_rules``): where it may be made, and
-for GetSessionId / SetWriterFailure(Ex) the thread rule: the caller must be the very thread that
-invoked the running handler. The check uses the real identity (OS thread, greenlet), so a worker
-thread or a concurrent.futures pool of the writer's own is caught (vss-facts §1.5).
+may define any ``__init__`` it likes. Every writer-side call asks the core which handler
+invocation it belongs to; the core enforces where the call may be made and the thread rule.
 """
 
 from __future__ import annotations
 
 import abc
 import uuid
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
-from . import hresults as hr
-from ._enums import (
+from .. import hresults as hr
+from .._documents.metadata_builder import IVssCreateWriterMetadata
+from .._documents.metadata_examine import IVssExamineWriterMetadata
+from .._rules.writer_calls import WRITER_FAILURE_CODES, WRITER_FAILURE_CODES_EX
+from .._rules.writer_states import WriterEvent
+from .._service.current import current_machine
+from .._service.records import DEFAULT_EVENT_FLAGS, Invocation, WriterCore
+from .._vocabulary.enums import (
     GUID_NULL,
     VSS_ALTERNATE_WRITER_STATE,
     VSS_APPLICATION_LEVEL,
     VSS_BACKUP_TYPE,
     VSS_RESTORE_TYPE,
     VSS_SOURCE_TYPE,
-    VSS_SUBSCRIBE_MASK,
     VSS_USAGE_TYPE,
-    VSS_WRITER_STATE,
 )
-from ._errors import (
+from .._vocabulary.errors import (
     VssBadState,
     VssError,
     VssInvalidArg,
     VssObjectNotFound,
     VssWriterAlreadySubscribed,
-    WrongThreadError,
 )
-from ._metadata import (
-    IVssCreateWriterMetadata,
-    IVssExamineWriterMetadata,
-    WriterIdentity,
-    WriterMetadata,
-)
-from ._rules import WRITER_CALLS, WriterEvent
-from ._session import Invocation
-from ._threads import ThreadKey, current_thread_key
-from ._trace import ViolationRule
 
 if TYPE_CHECKING:
-    from ._components import IVssWriterComponents
-    from ._system import VssSystem
+    from .._documents.component_views import IVssWriterComponents
 
-__all__ = ["CVssWriter", "CVssWriterEx", "CVssWriterEx2", "WriterCore"]
+__all__ = ["CVssWriter", "CVssWriterEx", "CVssWriterEx2"]
 
-#: Codes a writer may report with SetWriterFailure (vss-facts §1.5).
-WRITER_FAILURE_CODES = frozenset(
-    {
-        hr.VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT,
-        hr.VSS_E_WRITERERROR_NONRETRYABLE,
-        hr.VSS_E_WRITERERROR_OUTOFRESOURCES,
-        hr.VSS_E_WRITERERROR_RETRYABLE,
-        hr.VSS_E_WRITERERROR_TIMEOUT,
-    }
-)
-#: SetWriterFailureEx also takes S_OK and PARTIAL_FAILURE (vss-facts §1.5).
-WRITER_FAILURE_CODES_EX = WRITER_FAILURE_CODES | {hr.S_OK, hr.VSS_E_WRITERERROR_PARTIAL_FAILURE}
-
-_DEFAULT_EVENTS = (
-    VSS_SUBSCRIBE_MASK.VSS_SM_BACKUP_EVENTS_FLAG | VSS_SUBSCRIBE_MASK.VSS_SM_RESTORE_EVENTS_FLAG
-)
-
-
-class WriterCore:
-    """The model's private state of one writer instance, bound to one ``VssSystem``."""
-
-    def __init__(
-        self,
-        system: VssSystem,
-        writer: CVssWriter,
-        writer_id: uuid.UUID,
-        name: str,
-        usage_type: VSS_USAGE_TYPE,
-        source_type: VSS_SOURCE_TYPE,
-        level: VSS_APPLICATION_LEVEL,
-        timeout_freeze_ms: int,
-        instance_name: str | None,
-        version: tuple[int, int],
-    ) -> None:
-        self.system = system
-        self.writer = writer
-        self.writer_id = writer_id
-        self.name = name
-        self.usage_type = usage_type
-        self.source_type = source_type
-        self.level = level
-        self.timeout_freeze_ms = timeout_freeze_ms
-        self.instance_name = instance_name
-        self.version = version
-        self.instance_id = system.new_guid()
-        self.subscribed = False
-        self.event_flags = int(_DEFAULT_EVENTS)
-        self.shutting_down = False
-        #: the handlers running now, by the thread that runs them
-        self.active: dict[ThreadKey, Invocation] = {}
-        self.last_metadata: WriterMetadata | None = None
-        self.identity: WriterIdentity | None = None
-        #: the state and failure of the writer's latest session, as vssadmin shows it
-        self.last_state = VSS_WRITER_STATE.VSS_WS_STABLE
-        self.last_failure = hr.S_OK
-        self.identify_ex = (
-            isinstance(writer, CVssWriterEx)
-            and type(writer).OnIdentifyEx is not CVssWriterEx.OnIdentifyEx
-        )
-        #: the bound handler of each event, by handler name
-        self.handlers: dict[str, Any] = {
-            event.value: getattr(writer, event.value) for event in WriterEvent
-        }
-        if self.identify_ex:
-            self.handlers[WriterEvent.IDENTIFY.value] = writer.OnIdentifyEx  # type: ignore[attr-defined]
-
-    def __repr__(self) -> str:
-        return f"<WriterCore {self.name!r} {self.instance_id}>"
-
-    # -- the where-callable and thread rules --------------------------------------------------
-
-    def invocation_for(self, method: str) -> Invocation:
-        """The handler invocation a writer-side call belongs to, or raise (vss-facts §1.5)."""
-        rule = WRITER_CALLS[method]
-        inv = self.active.get(current_thread_key())
-        if inv is None:
-            if not rule.thread_rule and len(self.active) == 1:
-                # Not bound to the handler's thread: a worker may ask while exactly one handler runs.
-                inv = next(iter(self.active.values()))
-            else:
-                return self._refuse_off_thread(method, rule.thread_rule)
-        if rule.events is not None and inv.event not in rule.events:
-            where = ", ".join(sorted(e.value for e in rule.events))
-            message = (
-                f"{method} may not be called in {inv.event.value}: it is allowed in {where} "
-                f"(vss-facts {rule.fact})."
-            )
-            if rule.thread_rule:
-                message += f" The call came from {inv.thread!r}, the thread running {inv.name}."
-            self.system._violation(ViolationRule.FORBIDDEN_IN_HANDLER, message, self, inv)
-            if rule.thread_rule:
-                thread = inv.thread or ""
-                raise WrongThreadError(message, handler_thread=thread, calling_thread=thread)
-            raise VssBadState(message)
-        return inv
-
-    def report(self, method: str, message: str) -> None:
-        """Record a refused IVssComponent call made from one of this writer's handlers."""
-        inv = self.active.get(current_thread_key())
-        self.system._violation(ViolationRule.FORBIDDEN_IN_HANDLER, message, self, inv)
-
-    def _refuse_off_thread(self, method: str, thread_rule: bool) -> NoReturn:
-        system = self.system
-        calling = system._thread_label()
-        running = list(self.active.values())
-        if running:
-            handlers = "; ".join(
-                f"{inv.event.value} of session {inv.session.session_id} runs on {inv.thread!r}"
-                for inv in running
-            )
-            if thread_rule:
-                message = (
-                    f"{method} must be called on the thread that invoked the handler "
-                    f"(vss-facts §1.5): {handlers}, but the call came from {calling!r}."
-                )
-            else:
-                message = (
-                    f"{method} came from {calling!r}, which runs no handler of writer "
-                    f"{self.name!r}, while {len(running)} of its handlers run ({handlers}): the "
-                    "session it asks about is ambiguous. Call it on the handler's thread, or "
-                    "while exactly one handler runs (vss-facts §1.5)."
-                )
-            rule = ViolationRule.WRONG_THREAD
-            handler_thread: str | None = running[0].thread if len(running) == 1 else None
-        else:
-            message = (
-                f"{method} may only be called from inside a handler of writer {self.name!r}, on "
-                f"the thread that invoked it (vss-facts §1.5); no handler is running, and the "
-                f"call came from {calling!r}."
-            )
-            rule = ViolationRule.OUTSIDE_HANDLER
-            handler_thread = None
-        only = running[0] if len(running) == 1 else None
-        system._violation(rule, message, self, only, thread=calling)
-        if thread_rule:
-            raise WrongThreadError(message, handler_thread=handler_thread, calling_thread=calling)
-        raise VssBadState(message)
+_DEFAULT_EVENTS = DEFAULT_EVENT_FLAGS
 
 
 def _as_guid(value: uuid.UUID | str, what: str) -> uuid.UUID:
@@ -248,8 +99,6 @@ class CVssWriter(abc.ABC):
         version: tuple[int, int],
         method: str,
     ) -> None:
-        from ._system import current_system
-
         if "_vss" in self.__dict__:
             raise VssBadState(
                 f"{method}: the writer is already initialized (Initialize or InitializeEx, once)"
@@ -264,10 +113,12 @@ class CVssWriter(abc.ABC):
             app_level = VSS_APPLICATION_LEVEL(level)
         except ValueError as exc:
             raise VssInvalidArg(f"{method}: {exc}") from None
-        system = current_system()
+        machine = current_machine()
         self._vss = WriterCore(
-            system,
+            machine,
+            machine.guids.new(),
             self,
+            self._handlers(),
             _as_guid(writer_id, "writer_id"),
             writer_name,
             usage,
@@ -278,6 +129,18 @@ class CVssWriter(abc.ABC):
             version,
         )
 
+    def _handlers(self) -> dict[str, Any]:
+        """The bound handler of each event, by handler name; OnIdentifyEx when overridden."""
+        handlers: dict[str, Any] = {
+            event.value: getattr(self, event.value) for event in WriterEvent
+        }
+        if (
+            isinstance(self, CVssWriterEx)
+            and type(self).OnIdentifyEx is not CVssWriterEx.OnIdentifyEx
+        ):
+            handlers[WriterEvent.IDENTIFY.value] = self.OnIdentifyEx
+        return handlers
+
     def Subscribe(self, event_flags: int = _DEFAULT_EVENTS) -> None:
         """Start receiving events (vss-facts §1.3); a second call is refused."""
         core = self._core("Subscribe")
@@ -285,14 +148,14 @@ class CVssWriter(abc.ABC):
             raise VssWriterAlreadySubscribed(f"writer {core.name!r} is already subscribed")
         core.event_flags = int(event_flags)
         core.subscribed = True
-        core.system._subscribe(core)
+        core.host.subscribe(core)
 
     def Unsubscribe(self) -> None:
         """Stop receiving events (vss-facts §1.3)."""
         core = self._core("Unsubscribe")
         if core.subscribed:
             core.subscribed = False
-            core.system._unsubscribe(core)
+            core.host.unsubscribe(core)
 
     def _core(self, method: str) -> WriterCore:
         core = self.__dict__.get("_vss")
@@ -360,13 +223,13 @@ class CVssWriter(abc.ABC):
             raise VssInvalidArg(
                 f"SetWriterFailure takes one of {allowed}; got {hr.name_of(hr_writer)}"
             )
-        inv.ws.hr_failure = hr_writer
+        inv.ws.fail(hr_writer)
         inv.failed = True
 
     def GetSnapshotDeviceName(self, volume: str) -> str:
         """The shadow copy device of ``volume`` (only in OnPostSnapshot)."""
         inv = self._call("GetSnapshotDeviceName")
-        planned = inv.session.planned.get(inv.session.system._volume_key(volume))
+        planned = inv.session.planned.get(self._vss.host.volume_key(volume))
         if planned is None or planned.snapshot is None:
             raise VssObjectNotFound(f"volume {volume!r} is not in the shadow copy set")
         return planned.snapshot.device
@@ -390,8 +253,9 @@ class CVssWriter(abc.ABC):
         bare = path.removeprefix("\\\\?\\")  # the ? of \\?\Volume{GUID}\ is no wildcard
         if "*" in bare or "?" in bare:
             raise VssInvalidArg(f"IsPathAffected takes no wildcards: {path!r}")
-        volume = session.system._volume_of_path(path)
-        return volume is not None and session.system._volume_key(volume.name) in session.planned
+        host = self._vss.host
+        volume = host.volume_of_path(path)
+        return volume is not None and host.volume_key(volume.name) in session.planned
 
     def GetContext(self) -> int:
         """The session's snapshot context (VSS_CTX_*, maybe ORed with attributes)."""
@@ -487,18 +351,10 @@ class CVssWriterEx2(CVssWriterEx):
             raise VssInvalidArg(
                 f"SetWriterFailureEx takes one of {allowed}; got {hr.name_of(hr_writer)}"
             )
-        ws = inv.ws
-        ws.hr_failure = hr_writer
-        ws.hr_application = hr_application
-        ws.application_message = application_message or ""
+        inv.ws.fail(hr_writer, hr_application, application_message or "")
         if hr_writer != hr.S_OK:
             inv.failed = True
 
     def IsWriterShuttingDown(self) -> bool:
         """Whether the writer's host is shutting down; long handlers poll it (vss-facts §1.5)."""
         return self._core("IsWriterShuttingDown").shutting_down
-
-
-def writer_names(writers: Sequence[CVssWriter]) -> list[str]:
-    """The names of initialized writers (for messages)."""
-    return [w._vss.name for w in writers if "_vss" in w.__dict__]

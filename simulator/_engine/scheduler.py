@@ -27,7 +27,7 @@ from typing import Any
 
 from greenlet import getcurrent, greenlet
 
-from ._clock import VirtualClock
+from .._vocabulary.clock import VirtualClock
 
 __all__ = ["Deadlock", "Scheduler", "Task", "current_context"]
 

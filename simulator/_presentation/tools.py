@@ -12,18 +12,19 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING
 
-from . import hresults as hr
-from ._enums import (
+from .. import hresults as hr
+from .._service.providers import SYSTEM_PROVIDER_ID, Snapshot
+from .._vocabulary.enums import (
     VSS_PROVIDER_TYPE,
     VSS_SNAPSHOT_CONTEXT,
     VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
     VSS_WRITER_STATE,
 )
-from ._provider import SYSTEM_PROVIDER_ID, Snapshot
 
 if TYPE_CHECKING:
-    from ._system import VssSystem
-    from ._writer import WriterCore
+    from .._service.coordinator import Coordinator
+    from .._service.machine import Machine
+    from .._service.records import WriterCore
 
 __all__ = ["diskshadow", "vssadmin"]
 
@@ -110,17 +111,18 @@ def last_error(code: int) -> str:
     return LAST_ERRORS.get(code, "Unexpected error")
 
 
-def _identified(system: VssSystem) -> list[WriterCore]:
+def _identified(coordinator: Coordinator) -> list[WriterCore]:
     """Gather writer metadata as a management tool does: Identify goes to every writer."""
-    return system._query_writers()
+    return coordinator.identify_writers()
 
 
-def vssadmin(system: VssSystem, command: str) -> str:
+def vssadmin(coordinator: Coordinator, command: str) -> str:
     """``vssadmin list writers | list shadows | list providers`` (vss-facts §10.1, §10.2)."""
+    machine = coordinator.machine
     words = command.lower().split()
     if words == ["list", "writers"]:
         lines = [VSSADMIN_BANNER, WAITING]
-        for core in _identified(system):
+        for core in _identified(coordinator):
             lines.append(
                 f"Writer name: '{core.name}'\n"
                 f"   Writer Id: {_guid(core.writer_id)}\n"
@@ -130,14 +132,14 @@ def vssadmin(system: VssSystem, command: str) -> str:
             )
         return "\n".join(lines) + "\n"
     if words == ["list", "shadows"]:
-        return VSSADMIN_BANNER + "\n" + _shadows(system)
+        return VSSADMIN_BANNER + "\n" + _shadows(machine)
     if words == ["list", "providers"]:
         items = [
             f"Provider name: '{p.provider_name}'\n"
             f"   Provider type: {PROVIDER_TYPES.get(p.provider_type, 'Unknown')}\n"
             f"   Provider Id: {_guid(p.provider_id)}\n"
             f"   Version: {p.provider_version}\n"
-            for p in system.providers
+            for p in machine.providers
         ]
         return VSSADMIN_BANNER + "\n" + "\n".join(items) + "\n"
     raise ValueError(
@@ -146,18 +148,18 @@ def vssadmin(system: VssSystem, command: str) -> str:
     )
 
 
-def _shadows(system: VssSystem) -> str:
+def _shadows(machine: Machine) -> str:
     """vssadmin lists only the system provider's copies (vss-facts §10.2)."""
     sets: dict[uuid.UUID, list[Snapshot]] = {}
-    for snapshot in system.shadow_copies():
+    for snapshot in machine.snapshots.values():
         if snapshot.provider_id == SYSTEM_PROVIDER_ID:
             sets.setdefault(snapshot.snapshot_set_id, []).append(snapshot)
     if not sets:
         return NO_ITEMS
-    provider = next(p for p in system.providers if p.provider_id == SYSTEM_PROVIDER_ID)
+    provider = next(p for p in machine.providers if p.provider_id == SYSTEM_PROVIDER_ID)
     blocks = []
     for set_id, copies in sets.items():
-        when = _us_time(system.creation_time(copies[0]))
+        when = _us_time(machine.creation_time(copies[0]))
         lines = [
             f"Contents of shadow copy set ID: {_guid(set_id)}",
             f"   Contained {copies[0].snapshots_count} shadow copies at creation time: {when}",
@@ -193,12 +195,12 @@ def _us_time(moment: dt.datetime) -> str:
     )
 
 
-def diskshadow(system: VssSystem, command: str) -> str:
+def diskshadow(coordinator: Coordinator, command: str) -> str:
     """``diskshadow`` ``list writers status`` (vss-facts §10.3)."""
     words = command.lower().split()
     if words != ["list", "writers", "status"]:
         raise ValueError(f"diskshadow {command!r} is not simulated; try 'list writers status'")
-    cores = _identified(system)
+    cores = _identified(coordinator)
     lines = ["Listing writer status ..."]
     for core in cores:
         lines += [

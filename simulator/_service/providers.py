@@ -14,41 +14,20 @@ from typing import ClassVar
 
 import attrs
 
-from . import hresults as hr
-from ._enums import (
+from .._rules.limits import MAX_SNAPSHOTS_PER_VOLUME
+from .._vocabulary.enums import (
     VSS_PROVIDER_TYPE,
     VSS_SNAPSHOT_STATE,
     VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
 )
 
 __all__ = [
-    "PROVIDER_CODES",
     "SYSTEM_PROVIDER_ID",
     "VSS_SNAPSHOT_PROP",
     "Snapshot",
     "SystemProvider",
     "VssProvider",
 ]
-
-#: The codes a provider may return as they are (vss-facts §9); the rest are converted.
-PROVIDER_CODES = frozenset(
-    {
-        hr.E_OUTOFMEMORY,
-        hr.E_INVALIDARG,
-        hr.E_ACCESSDENIED,
-        hr.VSS_E_BAD_STATE,
-        hr.VSS_E_OBJECT_NOT_FOUND,
-        hr.VSS_E_INSUFFICIENT_STORAGE,
-        hr.VSS_E_VOLUME_NOT_SUPPORTED,
-        hr.VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER,
-        hr.VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED,
-        hr.VSS_E_PROVIDER_VETO,
-        hr.VSS_E_CANNOT_REVERT_DISKID,
-        # Raised by the model itself on behalf of the kernel (flush-and-hold window, §6).
-        hr.VSS_E_FLUSH_WRITES_TIMEOUT,
-        hr.VSS_E_HOLD_WRITES_TIMEOUT,
-    }
-)
 
 SYSTEM_PROVIDER_ID = uuid.UUID("b5946137-7b9f-4925-af80-51abd60b20d5")
 
@@ -65,7 +44,7 @@ class VssProvider:
     provider_type: VSS_PROVIDER_TYPE = VSS_PROVIDER_TYPE.VSS_PROV_SOFTWARE
     provider_version: str = "1.0"
     #: shadow copies one volume may hold before AddToSnapshotSet refuses (vss-facts §6)
-    max_snapshots_per_volume: ClassVar[int] = 512
+    max_snapshots_per_volume: ClassVar[int] = MAX_SNAPSHOTS_PER_VOLUME
     #: attribute bits every copy of this provider carries
     extra_attributes: ClassVar[int] = 0
 

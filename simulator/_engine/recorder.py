@@ -1,0 +1,105 @@
+"""The trace's only writer: every call, event, provider call, fault and violation is recorded
+here, in order, with its virtual time and the thread that made it.
+
+Recording is on the hot path, so the recorder appends small mutable ``Entry`` objects (an event's
+entry is its running invocation) and ``trace.TraceRecord`` values are built only when read.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+
+from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
+from .scheduler import Scheduler
+from .trace import Entry, TraceKind, Violation, ViolationRule
+
+__all__ = ["TraceRecorder"]
+
+#: Names ``threading`` gives unnamed threads, numbered process-wide; renumbered per machine so the
+#: trace does not depend on what ran earlier in the process.
+_NUMBERED_THREAD = re.compile(r"(Thread|ThreadPoolExecutor|Dummy)-(\d+)")
+
+
+class TraceRecorder:
+    """Appends the trace of one machine and keeps its rule violations."""
+
+    def __init__(self, clock: VirtualClock, scheduler: Scheduler) -> None:
+        self._clock = clock
+        self._scheduler = scheduler
+        self.entries: list[Entry] = []
+        self.violations: list[Violation] = []
+        # Writers' own threads may report violations concurrently with the simulator's thread.
+        self._lock = threading.Lock()
+        self._thread_numbers: dict[tuple[str, str], int] = {}
+
+    def record(
+        self,
+        kind: TraceKind,
+        name: str,
+        session_id: uuid.UUID | None = None,
+        writer: str | None = None,
+        *,
+        detail: str | None = None,
+        result: str | None = None,
+    ) -> Entry:
+        """Append one record now; its ``result`` may be filled in when the step ends."""
+        entry = Entry(
+            self._clock.ticks, kind, name, session_id, self.thread_label(), writer, result, detail
+        )
+        self.entries.append(entry)
+        return entry
+
+    def append(self, entry: Entry) -> None:
+        """Append a record made by its owner (a handler invocation records itself)."""
+        self.entries.append(entry)
+
+    def violation(
+        self,
+        rule: ViolationRule,
+        message: str,
+        *,
+        writer: str | None = None,
+        handler: str | None = None,
+        session_id: uuid.UUID | None = None,
+        thread: str | None = None,
+    ) -> Violation:
+        """Record a rule broken by user code, in ``violations`` and in the trace."""
+        ticks = self._clock.ticks
+        violation = Violation(
+            rule=rule,
+            message=message,
+            writer=writer,
+            handler=handler,
+            session_id=session_id,
+            thread=thread or self.thread_label(),
+            time=ticks / TICKS_PER_SECOND,
+        )
+        entry = Entry(
+            ticks,
+            TraceKind.VIOLATION,
+            rule.value,
+            session_id,
+            violation.thread,
+            writer,
+            None,
+            message,
+        )
+        with self._lock:
+            self.violations.append(violation)
+            self.entries.append(entry)
+        return violation
+
+    def thread_label(self) -> str:
+        """The running simulator task's name, or the OS thread's, numbered per machine."""
+        task = self._scheduler.running_task()
+        if task is not None:
+            return task.name
+        name = threading.current_thread().name
+        numbered = _NUMBERED_THREAD.match(name)
+        if numbered is None:
+            return name
+        numbers = self._thread_numbers
+        number = numbers.setdefault((numbered[1], numbered[2]), len(numbers) + 1)
+        return f"{numbered.group(1)}-{number}{name[numbered.end() :]}"

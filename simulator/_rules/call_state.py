@@ -1,0 +1,92 @@
+"""The call-order state of one IVssBackupComponents object, as a small object that reads the
+tables (docs/reference.md §3.5).
+
+``RequesterCallState`` owns the object's phase: it alone moves it. ``admit`` decides whether a
+call is taken now and raises the refusal generated from the tables; ``finished`` and
+``operation_ended`` move the phase after a synchronous call or an asynchronous operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from .._vocabulary.errors import VssBadState
+from .call_order import BACKUP_ORDER, CALLS_WHILE_PENDING, WRITERLESS_ORDER
+from .calls import Call, Move, Phase
+from .refusals import explain_refusal
+
+__all__ = ["PendingOperation", "RequesterCallState"]
+
+
+class PendingOperation(Protocol):
+    """An asynchronous operation of the object, as the state sees it."""
+
+    name: str
+
+    @property
+    def done(self) -> bool: ...
+
+
+class RequesterCallState:
+    """Where one requester object stands, the calls it made, and its running operation."""
+
+    __slots__ = ("history", "pending", "phase", "table")
+
+    def __init__(self) -> None:
+        self.phase = Phase.CREATED
+        self.history: list[str] = []
+        self.table: Mapping[tuple[Phase, Call], Move] = BACKUP_ORDER
+        self.pending: PendingOperation | None = None
+
+    @property
+    def writerless(self) -> bool:
+        """Whether the object follows the writerless call order (§3.5, §4.5)."""
+        return self.table is WRITERLESS_ORDER
+
+    def use_writerless_order(self) -> None:
+        """From now on follow ``WRITERLESS_ORDER`` (a writerless SetContext)."""
+        self.table = WRITERLESS_ORDER
+
+    def admit(self, call: Call) -> Move:
+        """The move ``call`` makes from here; raise VSS_E_BAD_STATE if it is not taken now."""
+        pending = self.pending
+        if pending is not None and call not in CALLS_WHILE_PENDING and not pending.done:
+            taken = ", ".join(sorted(c.value for c in CALLS_WHILE_PENDING))
+            raise VssBadState(
+                f"{call.value} is not allowed while {pending.name} is still running: Wait on its "
+                f"IVssAsync first (only {taken} are taken meanwhile)"
+            )
+        move = self.table.get((self.phase, call))
+        if move is None:
+            raise VssBadState(
+                explain_refusal(
+                    self.table, self.phase, call, self.history, writerless=self.writerless
+                )
+            )
+        return move
+
+    def record(self, call: Call) -> None:
+        """Remember an admitted call (refusal messages list the calls so far)."""
+        self.history.append(call.value)
+
+    def called_before(self, call: Call) -> bool:
+        """Whether ``call`` was admitted earlier on this object."""
+        return call.value in self.history
+
+    def finished(self, call: Call, move: Move) -> None:
+        """A synchronous call returned: move on. The row is read again, since AbortBackup and
+        Release may have waited for an operation that moved the phase meanwhile."""
+        self.phase = self.table.get((self.phase, call), move).next_phase
+
+    def operation_ended(self, move: Move, *, failed: bool) -> None:
+        """The asynchronous operation started with ``move`` ended."""
+        if not failed:
+            self.phase = move.next_phase
+        elif move.failed_phase is not None:
+            self.phase = move.failed_phase
+
+    def would_stay(self, call: Call) -> bool:
+        """Whether ``call`` made now would leave the phase as it is."""
+        move = self.table.get((self.phase, call))
+        return move is None or move.next_phase is self.phase

@@ -1,0 +1,199 @@
+"""The coordinator: the bodies of the asynchronous operations, as the VSS service runs them
+(docs/reference.md §4 event sequences, §9 provider order).
+
+Each operation runs on its own simulator task, the "thread" that invokes the handlers of its
+events. The coordinator is the only owner of the machine's creation lock: it takes the lock at
+StartSnapshotSet and frees it when DoSnapshotSet returns or the set is aborted.
+
+Policies where the documentation is silent ([INF], docs/design.md):
+* A writer that failed in a session gets no further events there except Abort and BackupShutdown.
+* BackupShutdown goes to every writer that received an event of the session.
+* Release of an object whose set is still in creation aborts the set first.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from .._documents.metadata_builder import IVssCreateWriterMetadataEx
+from .._documents.metadata_examine import IVssExamineWriterMetadata
+from .._engine.trace import TraceKind, ViolationRule
+from .._rules.writer_states import WriterEvent
+from .._vocabulary.enums import GUID_NULL, VSS_WRITER_STATE, VSS_WRITERRESTORE_ENUM
+from .aborting import Aborts
+from .creation import SetCreation
+from .delivery import EventDelivery, compiled
+from .machine import Machine
+from .participation import (
+    backup_participants,
+    operation_providers,
+    restore_failed,
+    restore_participants,
+    writer_restore,
+)
+from .records import Session, WriterCore, WriterInSession
+
+__all__ = ["Coordinator"]
+
+WS = VSS_WRITER_STATE
+E = WriterEvent
+_IDENTIFY = compiled[E.IDENTIFY]
+_PREPARE_BACKUP = compiled[E.PREPARE_BACKUP]
+_BACKUP_COMPLETE = compiled[E.BACKUP_COMPLETE]
+_BACKUP_SHUTDOWN = compiled[E.BACKUP_SHUTDOWN]
+_PRE_RESTORE = compiled[E.PRE_RESTORE]
+_POST_RESTORE = compiled[E.POST_RESTORE]
+
+
+class Coordinator:
+    """The operations of one machine's VSS service."""
+
+    def __init__(self, machine: Machine) -> None:
+        self.machine = machine
+        self._scheduler = machine.scheduler
+        self.delivery = EventDelivery(machine)
+        self.aborts = Aborts(machine, self.delivery)
+        self._creation = SetCreation(machine, self.delivery, self.aborts)
+
+    # -- Identify (GatherWriterMetadata) ---------------------------------------------------------
+
+    def gather_writer_metadata(self, session: Session) -> None:
+        """Identify goes to every subscribed writer (§1.4, §3.2 row 5)."""
+        self._scheduler.checkpoint()
+        deliver = self.delivery.deliver
+        for core in list(self.machine.writers):
+            ws = WriterInSession(core)
+            session.contacted.append(ws)
+            builder = IVssCreateWriterMetadataEx(core.identity)
+            if not deliver(session, ws, _IDENTIFY, builder):
+                continue
+            metadata = builder.finish()
+            previous = core.last_metadata
+            if previous is not None and previous != metadata:
+                self.machine.violation(
+                    ViolationRule.METADATA_CHANGED,
+                    f"writer {core.name!r} reported different metadata in this Identify than in "
+                    "the last one; OnIdentify must be deterministic (docs/reference.md §7.1)",
+                    core,
+                    session=session,
+                    handler=E.IDENTIFY.value,
+                )
+            core.last_metadata = metadata
+            ws.metadata = metadata
+            ws.examine = IVssExamineWriterMetadata(metadata)
+            session.writers[core.instance_id] = ws
+
+    def identify_writers(self) -> list[WriterCore]:
+        """Identify to every writer, as a management tool's GatherWriterMetadata does (§1.4);
+        the writers that answered, in order. No BackupShutdown follows: nothing was backed up."""
+        machine = self.machine
+        session = machine.new_session()
+        task = machine.spawn_operation(
+            lambda: self.gather_writer_metadata(session), "GatherWriterMetadata"
+        )
+        machine.scheduler.join(task)
+        return [ws.core for ws in session.writers.values()]
+
+    # -- PrepareForBackup ------------------------------------------------------------------------
+
+    def prepare_for_backup(self, session: Session) -> None:
+        """PrepareForBackup goes to the participants (§3.2 row 12)."""
+        self._scheduler.checkpoint()
+        delivery = self.delivery
+        for ws in backup_participants(session):
+            ws.joined = True
+            delivery.deliver(
+                session, ws, _PREPARE_BACKUP, delivery.components(session, ws, E.PREPARE_BACKUP)
+            )
+
+    # -- the snapshot set and the creation lock (§8) ---------------------------------------------
+
+    def start_snapshot_set(self, session: Session) -> uuid.UUID:
+        """Open ``session``'s set; it holds the creation lock from now on."""
+        set_id = self.machine.guids.new()
+        session.snapshot_set_id = set_id
+        session.bcd.snapshot_set_id = set_id
+        self.machine.creation_lock.take(session)
+        return set_id
+
+    def do_snapshot_set(self, session: Session) -> None:
+        """Create the set (``creation.SetCreation``); the creation lock is freed however it ends."""
+        session.do_snapshot_called = True
+        try:
+            self._creation.run(session)
+        finally:
+            self.machine.creation_lock.free(session)
+
+    def end_creation(self, session: Session) -> None:
+        """``session``'s set is no longer in creation: free the lock if it held it."""
+        self.machine.creation_lock.free(session)
+
+    def abort_backup(self, session: Session) -> None:
+        """AbortBackup: Abort events, provider abort, and the creation lock freed (§4.2)."""
+        aborts = self.aborts
+        aborts.abort_providers(session, operation_providers(session))
+        aborts.abort_writers(session)
+        self.end_creation(session)
+
+    # -- BackupComplete, BackupShutdown ----------------------------------------------------------
+
+    def backup_complete(self, session: Session) -> None:
+        """BackupComplete to writers waiting for it (§3.2 row 17)."""
+        self._scheduler.checkpoint()
+        delivery = self.delivery
+        for ws in session.writers.values():
+            if ws.state is WS.VSS_WS_WAITING_FOR_BACKUP_COMPLETE:
+                delivery.deliver(
+                    session,
+                    ws,
+                    _BACKUP_COMPLETE,
+                    delivery.components(session, ws, E.BACKUP_COMPLETE),
+                )
+
+    def release(self, session: Session) -> None:
+        """Release: abort a set left in creation, BackupShutdown, delete auto-release copies."""
+        if self.machine.creation_lock.holder is session:
+            self.machine.record(
+                TraceKind.FAULT, "abort", session, detail="released while a set was in creation"
+            )
+            self.abort_backup(session)
+        if not session.restore:
+            set_id = session.snapshot_set_id if session.snapshot_created else GUID_NULL
+            deliver = self.delivery.deliver
+            for ws in session.contacted:
+                deliver(session, ws, _BACKUP_SHUTDOWN, set_id)
+        self.machine.release_snapshots(session)
+
+    # -- Restore (§3.3, §4.4) --------------------------------------------------------------------
+
+    def pre_restore(self, session: Session) -> None:
+        """PreRestore to the restore participants."""
+        self._scheduler.checkpoint()
+        delivery = self.delivery
+        for ws in restore_participants(session):
+            ws.joined = True
+            delivery.deliver(
+                session,
+                ws,
+                _PRE_RESTORE,
+                delivery.restore_components(session, ws, E.PRE_RESTORE),
+            )
+
+    def post_restore(self, session: Session) -> None:
+        """PostRestore to the writers that took PreRestore and did not fail it. A writer whose
+        restore method is VSS_WRE_IF_REPLACE_FAILS gets it only when one of its selected
+        components' files failed to restore (§4.4; VSS_RS_FAILED is the sign, [INF])."""
+        self._scheduler.checkpoint()
+        delivery = self.delivery
+        for ws in restore_participants(session):
+            if not ws.joined:
+                continue
+            only_if_failed = writer_restore(ws) == VSS_WRITERRESTORE_ENUM.VSS_WRE_IF_REPLACE_FAILS
+            if only_if_failed and not restore_failed(session, ws):
+                continue
+            delivery.deliver(
+                session,
+                ws,
+                _POST_RESTORE,
+                delivery.restore_components(session, ws, E.POST_RESTORE),
+            )

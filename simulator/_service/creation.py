@@ -1,0 +1,251 @@
+"""Creating a snapshot set: DoSnapshotSet's body (docs/reference.md §4.1 steps 8–8j, with the abort
+rules of §4.2 and the provider order of §9).
+
+PrepareForSnapshot to the participants; BeginPrepareSnapshot per volume and EndPrepareSnapshots
+per provider; Freeze by application level, each writer's Freeze→Thaw window starting; Pre-,
+Commit- and PostCommitSnapshots inside the kernel's flush-and-hold window; Thaw in reverse level
+order, each window checked first; Pre- and PostFinalCommitSnapshots; PostSnapshot.
+
+Policies where the documentation is silent ([INF], docs/design.md):
+* A veto at PrepareForSnapshot, Freeze or Thaw, or an overrun Freeze→Thaw window, fails
+  DoSnapshotSet with VSS_E_UNEXPECTED_WRITER_ERROR; the writer's own code is in its status.
+* The Freeze→Thaw window is the smaller of the writer's timeout_freeze and 60 s.
+* A provider failure during creation aborts the writers that joined.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import hresults as hr
+from .._engine.trace import TraceKind
+from .._rules.event_order import FREEZE_ORDER
+from .._rules.limits import FLUSH_AND_HOLD_TICKS, MAX_FREEZE_TICKS
+from .._rules.writer_states import Timeout, WriterEvent
+from .._vocabulary.clock import TICKS_PER_MILLISECOND, TICKS_PER_SECOND
+from .._vocabulary.enums import VSS_WRITER_STATE
+from .._vocabulary.errors import VssError, VssHoldWritesTimeout, VssUnexpectedWriterError
+from .aborting import Aborts
+from .delivery import EventDelivery, compiled
+from .machine import Machine
+from .participation import backup_participants, operation_providers
+from .provider_calls import call_provider
+from .providers import Snapshot, VssProvider
+from .records import Session, WriterInSession
+
+__all__ = ["Cancelled", "SetCreation"]
+
+WS = VSS_WRITER_STATE
+E = WriterEvent
+_PREPARE_SNAPSHOT = compiled[E.PREPARE_SNAPSHOT]
+_FREEZE = compiled[E.FREEZE]
+_THAW = compiled[E.THAW]
+_POST_SNAPSHOT = compiled[E.POST_SNAPSHOT]
+_LEVEL_RANK = {level: rank for rank, level in enumerate(FREEZE_ORDER)}
+
+
+class Cancelled(Exception):
+    """The operation stopped because the requester cancelled it or called AbortBackup."""
+
+
+def _window(ws: WriterInSession) -> int:
+    """The writer's Freeze→Thaw window in ticks: its timeout_freeze, at most 60 s."""
+    return min(ws.core.timeout_freeze_ms * TICKS_PER_MILLISECOND, MAX_FREEZE_TICKS)
+
+
+class SetCreation:
+    """The creation sequence of one machine."""
+
+    def __init__(self, machine: Machine, delivery: EventDelivery, aborts: Aborts) -> None:
+        self.machine = machine
+        self.delivery = delivery
+        self.aborts = aborts
+        self._clock = machine.clock
+        self._scheduler = machine.scheduler
+        self._deliver = delivery.deliver
+
+    def run(self, session: Session) -> None:
+        """Create ``session``'s set; raise the VssError DoSnapshotSet reports, or Cancelled."""
+        aborts = self.aborts
+        set_id = session.snapshot_set_id
+        assert set_id is not None
+        writers = backup_participants(session)
+        providers = operation_providers(session)
+        deliver = self._deliver
+        # PrepareForSnapshot: a veto stops creation, with no Abort event (§4.2).
+        self._step(session)
+        for ws in writers:
+            ws.joined = True
+            deliver(session, ws, _PREPARE_SNAPSHOT)
+        vetoed = [ws for ws in writers if ws.state is not WS.VSS_WS_WAITING_FOR_FREEZE]
+        if vetoed:
+            aborts.abort_providers(session, providers)
+            raise self._writer_failure(session, vetoed, "PrepareForSnapshot")
+        for plan in session.planned.values():
+            self._provider_step(
+                session,
+                providers,
+                plan.provider,
+                "BeginPrepareSnapshot",
+                set_id,
+                plan.snapshot_id,
+                session.context,
+                plan.volume.name,
+            )
+        session.providers_prepared = True
+        for provider in providers:
+            self._provider_step(session, providers, provider, "EndPrepareSnapshots", set_id)
+        # Freeze, by application level; the Freeze→Thaw window of each writer starts (§4.1 8b).
+        by_level: list[list[WriterInSession]] = [[] for _ in FREEZE_ORDER]
+        for ws in writers:
+            by_level[_LEVEL_RANK.get(ws.core.level, len(FREEZE_ORDER) - 1)].append(ws)
+        frozen: list[WriterInSession] = []
+        for level, group in zip(FREEZE_ORDER, by_level, strict=True):
+            if not group:
+                continue
+            self._step(session)
+            session.current_level = level
+            for ws in group:
+                ws.frozen_at = self._clock.ticks
+                frozen.append(ws)
+                if not deliver(session, ws, _FREEZE):
+                    aborts.abort(session, providers, f"{ws.core.name} vetoed Freeze")
+                    raise self._writer_failure(session, [ws], "Freeze")
+        self._check_windows(session, frozen, providers)
+        # Commit inside the kernel's flush-and-hold window (§4.1 8c–8g).
+        for provider in providers:
+            self._provider_step(session, providers, provider, "PreCommitSnapshots", set_id)
+        hold_start = self._clock.ticks
+        for provider in providers:
+            self._provider_step(session, providers, provider, "CommitSnapshots", set_id)
+        held = self._clock.ticks - hold_start
+        if held > FLUSH_AND_HOLD_TICKS:
+            message = (
+                f"CommitSnapshots held writes for {held / TICKS_PER_SECOND:g} s; the kernel's "
+                "flush-and-hold window is 10 s (docs/reference.md §6)"
+            )
+            aborts.abort(session, providers, message)
+            raise VssHoldWritesTimeout(message)
+        self._commit_snapshots(session)
+        for provider in providers:
+            self._provider_step(
+                session, providers, provider, "PostCommitSnapshots", set_id, len(session.planned)
+            )
+        self._check_windows(session, frozen, providers)
+        # Thaw in reverse level order; the windows are checked before each Thaw (§4.2). Until
+        # the earliest window ends no window can have, so the full check is skipped until then.
+        earliest = min(
+            (w.frozen_at + _window(w) for w in frozen if w.frozen_at is not None),
+            default=0,
+        )
+        for level, group in zip(reversed(FREEZE_ORDER), reversed(by_level), strict=True):
+            session.current_level = level
+            for ws in group:
+                if self._clock.ticks > earliest or session.abort_requested:
+                    self._check_windows(session, frozen, providers)
+                if not deliver(session, ws, _THAW):
+                    aborts.abort(session, providers, f"{ws.core.name} failed Thaw")
+                    raise self._writer_failure(session, [ws], "Thaw")
+        session.current_level = None
+        for provider in providers:
+            self._provider_step(session, providers, provider, "PreFinalCommitSnapshots", set_id)
+            self._provider_step(session, providers, provider, "PostFinalCommitSnapshots", set_id)
+        # PostSnapshot: a failure here does not abort the set (§4.2).
+        self._step(session)
+        for ws in frozen:
+            ws.post_snapshot_done = True
+            deliver(
+                session,
+                ws,
+                _POST_SNAPSHOT,
+                self.delivery.components(session, ws, E.POST_SNAPSHOT),
+            )
+        session.snapshot_created = True
+        self.machine.publish(session)
+
+    def _provider_step(
+        self,
+        session: Session,
+        providers: list[VssProvider],
+        provider: VssProvider,
+        method: str,
+        *args: Any,
+    ) -> None:
+        """A provider call of creation: its failure aborts the set and the writers that joined,
+        so a frozen writer still gets OnAbort (§4.2 trigger 4 and guarantee)."""
+        try:
+            call_provider(self.machine.recorder, session, provider, method, *args)
+        except VssError as exc:
+            self.aborts.abort(
+                session, providers, f"{provider.provider_name}.{method} failed: {exc.name}"
+            )
+            raise
+
+    def _step(self, session: Session) -> None:
+        """A phase boundary: other tasks may run; a cancel or AbortBackup takes effect here."""
+        self._scheduler.checkpoint()
+        if session.abort_requested:
+            self.aborts.abort(
+                session, operation_providers(session), "the requester cancelled the operation"
+            )
+            raise Cancelled()
+
+    def _check_windows(
+        self, session: Session, frozen: list[WriterInSession], providers: list[VssProvider]
+    ) -> None:
+        now = self._clock.ticks
+        lapsed = [
+            ws
+            for ws in frozen
+            if ws.state is WS.VSS_WS_WAITING_FOR_THAW
+            and ws.frozen_at is not None
+            and now - ws.frozen_at > _window(ws)
+        ]
+        if not lapsed:
+            if session.abort_requested:
+                self.aborts.abort(session, providers, "the requester cancelled the operation")
+                raise Cancelled()
+            return
+        for ws in lapsed:
+            assert ws.frozen_at is not None
+            self.delivery.time_out(
+                session,
+                ws,
+                Timeout.FREEZE_WINDOW,
+                f"frozen at {ws.frozen_at / TICKS_PER_SECOND:g} s, timeout_freeze "
+                f"{ws.core.timeout_freeze_ms} ms (at most 60 s), now {now / TICKS_PER_SECOND:g} s",
+            )
+        self.aborts.abort(session, providers, "a writer's Freeze→Thaw window expired")
+        raise self._writer_failure(session, lapsed, "the Freeze→Thaw window")
+
+    def _writer_failure(
+        self, session: Session, writers: list[WriterInSession], where: str
+    ) -> VssUnexpectedWriterError:
+        names = ", ".join(
+            f"{ws.core.name} ({ws.state.name}, {hr.name_of(ws.hr_failure)})" for ws in writers
+        )
+        message = (
+            f"shadow copy creation failed at {where}: {names}. Read each writer's status with "
+            "GatherWriterStatus / GetWriterStatus, then call AbortBackup"
+        )
+        self.machine.record(TraceKind.FAULT, "DoSnapshotSet failed", session, detail=message)
+        return VssUnexpectedWriterError(message)
+
+    def _commit_snapshots(self, session: Session) -> None:
+        machine = self.machine
+        count = len(session.planned)
+        assert session.snapshot_set_id is not None
+        for plan in session.planned.values():
+            plan.snapshot = Snapshot(
+                snapshot_id=plan.snapshot_id,
+                snapshot_set_id=session.snapshot_set_id,
+                snapshots_count=count,
+                device=machine.next_device(),
+                original_volume=plan.volume.name,
+                volume_guid_path=plan.volume.guid_path,
+                machine=machine.machine_name,
+                provider_id=plan.provider.provider_id,
+                attributes=(session.context & 0x7FFFFFFF) | plan.provider.extra_attributes,
+                created_ticks=self._clock.ticks,
+                created_timestamp=machine.filetime(),
+            )

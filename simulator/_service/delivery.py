@@ -1,0 +1,165 @@
+"""Delivering one event to one writer: invoke its handler on this task's thread, record it, and
+apply the row of ``WRITER_TRANSITIONS`` (docs/reference.md §1.4, §2.2).
+
+Policies where the documentation is silent ([INF], docs/design.md):
+* A handler that raises, or returns something other than a bool, has failed the event; a raise
+  leaves VSS_E_WRITERERROR_NONRETRYABLE as the writer's failure code unless it set one.
+* SetWriterFailure with a failure code fails the event even when the handler returns True.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .. import hresults as hr
+from .._documents.component_views import IVssWriterComponents
+from .._engine.scheduler import current_context
+from .._engine.trace import TraceKind, ViolationRule
+from .._rules.component_calls import ComponentAccess
+from .._rules.writer_states import WRITER_TRANSITIONS, Outcome, Timeout, WriterEvent
+from .._vocabulary.enums import VSS_WRITER_STATE
+from .machine import Machine
+from .records import Invocation, Session, WriterCore, WriterInSession
+
+__all__ = ["NO_ARGUMENT", "CompiledEvent", "EventDelivery", "compiled"]
+
+E = WriterEvent
+#: The argument of a handler that takes none.
+NO_ARGUMENT: Any = object()
+_get_ident = threading.get_ident
+#: Where a handler's component view is handed out (``COMPONENT_CALLS``).
+_COMPONENT_ACCESS = {
+    E.PREPARE_BACKUP: ComponentAccess.PREPARE_BACKUP,
+    E.POST_SNAPSHOT: ComponentAccess.POST_SNAPSHOT,
+    E.BACKUP_COMPLETE: ComponentAccess.BACKUP_COMPLETE,
+    E.PRE_RESTORE: ComponentAccess.PRE_RESTORE,
+    E.POST_RESTORE: ComponentAccess.POST_RESTORE,
+}
+
+
+class CompiledEvent:
+    """One event, compiled for delivery: its handler's name and its rows of WRITER_TRANSITIONS
+    as a list indexed by writer state (a view of the table, built once at import)."""
+
+    __slots__ = ("event", "name", "outcomes")
+
+    def __init__(self, event: WriterEvent) -> None:
+        self.event = event
+        self.name = event.value
+        self.outcomes: list[Outcome | None] = [
+            WRITER_TRANSITIONS.get((state, event)) for state in sorted(VSS_WRITER_STATE)
+        ]
+
+
+#: Every event, compiled.
+compiled = {event: CompiledEvent(event) for event in WriterEvent}
+
+
+class EventDelivery:
+    """Invokes handlers for one machine and applies their outcome."""
+
+    def __init__(self, machine: Machine) -> None:
+        self.machine = machine
+        self._clock = machine.clock
+        self._recorder = machine.recorder
+        self._scheduler = machine.scheduler
+
+    def deliver(
+        self, session: Session, ws: WriterInSession, event: CompiledEvent, arg: Any = NO_ARGUMENT
+    ) -> bool:
+        """Invoke one handler on this task's thread; apply the state table; never raise for it."""
+        core = ws.core
+        task = self._scheduler.current
+        inv = Invocation(
+            self._clock.ticks,
+            session,
+            ws,
+            event.event,
+            event.name,
+            task.name if task is not None else "MainThread",
+        )
+        self._recorder.append(inv)
+        key = (_get_ident(), current_context())
+        active = core.active
+        active[key] = inv
+        handler = core.handlers[event.name]
+        try:
+            result = handler() if arg is NO_ARGUMENT else handler(arg)
+        except Exception as exc:
+            del active[key]
+            ok = self._raised(core, ws, inv, exc)
+        except BaseException:
+            del active[key]
+            raise
+        else:
+            del active[key]
+            if result is True:
+                ok = not inv.failed
+                inv.result = "true"
+            elif result is False:
+                ok = False
+                inv.result = "false"
+            else:
+                ok = self._bad_result(core, inv, result)
+            if inv.failed:
+                inv.result = f"{inv.result}, failure {hr.name_of(ws.hr_failure)}"
+        outcome = event.outcomes[ws.state]
+        if outcome is None:
+            raise AssertionError(
+                f"WRITER_TRANSITIONS has no row for {ws.state.name} × {event.name}"
+            )
+        ws.apply(outcome, ok, identify=event.event is E.IDENTIFY)
+        return ok
+
+    def _raised(
+        self, core: WriterCore, ws: WriterInSession, inv: Invocation, exc: Exception
+    ) -> bool:
+        self.machine.violation(
+            ViolationRule.HANDLER_RAISED,
+            f"{inv.name} raised {exc!r}; handlers must never throw (docs/reference.md §1.1): "
+            "the event counts as failed",
+            core,
+            inv,
+        )
+        if ws.hr_failure == hr.S_OK:
+            ws.fail(hr.VSS_E_WRITERERROR_NONRETRYABLE)
+        inv.result = f"raised {type(exc).__name__}"
+        return False
+
+    def _bad_result(self, core: WriterCore, inv: Invocation, result: object) -> bool:
+        self.machine.violation(
+            ViolationRule.BAD_RESULT,
+            f"{inv.name} returned {result!r}; handlers return a bool (docs/reference.md §1.4): "
+            "the event counts as failed",
+            core,
+            inv,
+        )
+        inv.result = type(result).__name__
+        return False
+
+    def time_out(
+        self, session: Session, ws: WriterInSession, trigger: Timeout, detail: str
+    ) -> None:
+        """A window of the writer ran out: its row of WRITER_TRANSITIONS, VSS_E_WRITERERROR_TIMEOUT."""
+        ws.fail(hr.VSS_E_WRITERERROR_TIMEOUT)
+        ws.apply(WRITER_TRANSITIONS[(ws.state, trigger)], False)
+        self.machine.record(TraceKind.FAULT, trigger.value, session, ws.core.name, detail=detail)
+
+    @staticmethod
+    def components(session: Session, ws: WriterInSession, event: WriterEvent) -> Any:
+        """The writer's component view for ``event``'s handler; None outside component mode."""
+        if not session.select_components:
+            return None
+        entry = session.bcd.writer_entry_or_none(ws.core.instance_id)
+        if entry is None:
+            return None
+        return IVssWriterComponents(entry, _COMPONENT_ACCESS[event], ws.core.report)
+
+    @staticmethod
+    def restore_components(session: Session, ws: WriterInSession, event: WriterEvent) -> Any:
+        """The writer's component view in a restore, found by writer class."""
+        for entry in session.bcd.writers:
+            if entry.writer_id == ws.core.writer_id:
+                return IVssWriterComponents(entry, _COMPONENT_ACCESS[event], ws.core.report)
+        return None

@@ -1,0 +1,307 @@
+"""The simulated machine's state: volumes, providers, shadow copies, subscribed writers, the
+creation lock, and the engine parts every session shares (clock, scheduler, trace, GUIDs).
+
+The coordinator (``coordinator.py``) runs the VSS service over one ``Machine``; ``VssSystem``
+builds both and is their public face.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+import re
+import uuid
+from collections.abc import Callable
+from typing import ClassVar
+
+from .._documents.backup_document import BackupComponentsDocument
+from .._engine.guids import GuidSource
+from .._engine.recorder import TraceRecorder
+from .._engine.scheduler import Scheduler, Task
+from .._engine.trace import Entry, TraceKind, ViolationRule
+from .._rules.providers import PROVIDER_SELECTION_ORDER
+from .._vocabulary.clock import VirtualClock
+from .._vocabulary.enums import GUID_NULL, VSS_OBJECT_TYPE, VSS_SNAPSHOT_STATE
+from .._vocabulary.errors import (
+    VssError,
+    VssInvalidArg,
+    VssMaximumNumberOfSnapshotsReached,
+    VssObjectAlreadyExists,
+    VssObjectNotFound,
+    VssProviderAlreadyRegistered,
+    VssProviderNotRegistered,
+    VssVolumeNotSupported,
+    VssVolumeNotSupportedByProvider,
+)
+from .creation_lock import CreationLock
+from .provider_calls import call_provider
+from .providers import Snapshot, SystemProvider, VssProvider
+from .records import Invocation, Session, Volume, WriterCore, record_violation
+
+__all__ = ["Machine"]
+
+_FILETIME_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
+_DRIVE = re.compile(r"^[A-Za-z]:\\?$")
+
+
+class Machine:
+    """One simulated Windows machine with the VSS service."""
+
+    def __init__(
+        self, rng: random.Random, machine_name: str, start_time: dt.datetime, owner: object
+    ) -> None:
+        self.rng = rng
+        self.machine_name = machine_name
+        self.start_time = start_time
+        #: the public object this machine belongs to (its ``VssSystem``)
+        self.owner = owner
+        self.clock = VirtualClock()
+        self.scheduler = Scheduler(rng, self.clock)
+        self.recorder = TraceRecorder(self.clock, self.scheduler)
+        self.guids = GuidSource(rng)
+        self.creation_lock = CreationLock()
+        self.writers: list[WriterCore] = []
+        self._volumes: dict[str, Volume] = {}
+        self.providers: list[VssProvider] = [SystemProvider()]
+        self.snapshots: dict[uuid.UUID, Snapshot] = {}
+        self._shadow_devices = 0
+        self._tasks = 0
+
+    # -- tasks ----------------------------------------------------------------------------------
+
+    def spawn(self, fn: Callable[..., object], args: tuple[object, ...], name: str | None) -> Task:
+        """A user task (a requester, usually), named ``task-N`` unless named."""
+        self._tasks += 1
+        return self.scheduler.spawn(fn, args, name or f"task-{self._tasks}")
+
+    def spawn_operation(self, fn: Callable[[], None], what: str) -> Task:
+        """The task of one VSS operation: the thread that invokes the handlers of its events."""
+        self._tasks += 1
+        return self.scheduler.spawn(fn, (), f"vss-{self._tasks}:{what}")
+
+    def new_session(self) -> Session:
+        """A session with a fresh id and an empty Backup Components Document."""
+        return Session(self.guids.new(), BackupComponentsDocument())
+
+    # -- the trace ------------------------------------------------------------------------------
+
+    def record(
+        self,
+        kind: TraceKind,
+        name: str,
+        session: Session | None = None,
+        writer: str | None = None,
+        *,
+        detail: str | None = None,
+        result: str | None = None,
+    ) -> Entry:
+        """Record one step of ``session`` (see ``TraceRecorder.record``)."""
+        session_id = session.session_id if session is not None else None
+        return self.recorder.record(kind, name, session_id, writer, detail=detail, result=result)
+
+    def violation(
+        self,
+        rule: ViolationRule,
+        message: str,
+        core: WriterCore | None = None,
+        inv: Invocation | None = None,
+        *,
+        thread: str | None = None,
+        session: Session | None = None,
+        handler: str | None = None,
+    ) -> None:
+        """Record a rule broken by user code: by ``core``, in handler ``inv`` if one runs."""
+        record_violation(
+            self.recorder, rule, message, core, inv, thread=thread, session=session, handler=handler
+        )
+
+    # -- writers ----------------------------------------------------------------------------------
+
+    def subscribe(self, core: WriterCore) -> None:
+        self.writers.append(core)
+
+    def unsubscribe(self, core: WriterCore) -> None:
+        self.writers.remove(core)
+
+    # -- volumes and paths ------------------------------------------------------------------------
+
+    def add_volume(self, name: str, *, file_system: str = "NTFS") -> Volume:
+        """Add a volume (``D:\\``, a mount folder ``C:\\Mount\\X\\``)."""
+        if _DRIVE.match(name) and not name.endswith("\\"):
+            name += "\\"
+        if not name.endswith("\\"):
+            raise VssInvalidArg(f"a volume name ends with a backslash: {name!r}")
+        if name.lower() in self._volumes:
+            raise VssObjectAlreadyExists(f"volume {name!r} exists already")
+        number = len(self.volumes) + 1
+        volume = Volume(
+            name=name,
+            guid_path=f"\\\\?\\Volume{{{self.guids.new()}}}\\",
+            file_system=file_system,
+            device=f"\\Device\\HarddiskVolume{number + 1}",
+        )
+        self._volumes[name.lower()] = volume
+        self._volumes[volume.guid_path.lower()] = volume
+        return volume
+
+    @property
+    def volumes(self) -> list[Volume]:
+        """The machine's volumes, in the order they were added."""
+        seen: dict[str, Volume] = {}
+        for volume in self._volumes.values():
+            seen.setdefault(volume.name, volume)
+        return list(seen.values())
+
+    def find_volume(self, name: str) -> Volume | None:
+        key = name.lower()
+        if _DRIVE.match(name) and not key.endswith("\\"):
+            key += "\\"
+        return self._volumes.get(key)
+
+    def volume_key(self, name: str) -> str:
+        volume = self.find_volume(name)
+        return volume.name.lower() if volume is not None else name.lower()
+
+    def volume_of_path(self, path: str) -> Volume | None:
+        expanded = self.expand(path).lower()
+        best: Volume | None = None
+        longest = 0
+        for volume in self.volumes:
+            for prefix in (volume.name.lower(), volume.guid_path.lower()):
+                if (expanded + "\\").startswith(prefix) and len(prefix) > longest:
+                    best, longest = volume, len(prefix)
+        return best
+
+    _ENVIRONMENT: ClassVar[dict[str, str]] = {
+        "systemroot": "C:\\Windows",
+        "windir": "C:\\Windows",
+        "systemdrive": "C:",
+        "programfiles": "C:\\Program Files",
+        "programdata": "C:\\ProgramData",
+        "allusersprofile": "C:\\ProgramData",
+    }
+
+    def expand(self, path: str) -> str:
+        return re.sub(
+            r"%([^%]+)%", lambda m: self._ENVIRONMENT.get(m.group(1).lower(), m.group(0)), path
+        )
+
+    # -- providers --------------------------------------------------------------------------------
+
+    def register_provider(self, provider: VssProvider) -> None:
+        if any(p.provider_id == provider.provider_id for p in self.providers):
+            raise VssProviderAlreadyRegistered(
+                f"a provider with id {provider.provider_id} is registered already"
+            )
+        self.providers.append(provider)
+
+    def providers_for(self, provider_id: uuid.UUID) -> list[VssProvider]:
+        """The providers to try for ``provider_id``: by PROVIDER_SELECTION_ORDER for GUID_NULL."""
+        if provider_id == GUID_NULL:
+            rank = {kind: i for i, kind in enumerate(PROVIDER_SELECTION_ORDER)}
+            return sorted(self.providers, key=lambda p: rank.get(p.provider_type, len(rank)))
+        for provider in self.providers:
+            if provider.provider_id == provider_id:
+                return [provider]
+        raise VssProviderNotRegistered(f"no provider with id {provider_id} is registered")
+
+    @staticmethod
+    def supports(provider: VssProvider, volume: str) -> bool:
+        try:
+            return bool(provider.IsVolumeSupported(volume))
+        except Exception:
+            return False
+
+    def choose_provider(self, provider_id: uuid.UUID, volume: Volume) -> VssProvider:
+        candidates = self.providers_for(provider_id)
+        for provider in candidates:
+            if self.supports(provider, volume.name):
+                existing = sum(
+                    1
+                    for s in self.snapshots.values()
+                    if s.original_volume == volume.name and s.provider_id == provider.provider_id
+                )
+                if existing >= provider.max_snapshots_per_volume:
+                    raise VssMaximumNumberOfSnapshotsReached(
+                        f"{volume.name} holds {existing} shadow copies of "
+                        f"{provider.provider_name}, its limit (docs/reference.md §6)"
+                    )
+                return provider
+        if provider_id == GUID_NULL:
+            raise VssVolumeNotSupported(f"no provider supports {volume.name}")
+        raise VssVolumeNotSupportedByProvider(
+            f"{candidates[0].provider_name} does not support {volume.name}"
+        )
+
+    # -- shadow copies ----------------------------------------------------------------------------
+
+    def next_device(self) -> str:
+        self._shadow_devices += 1
+        return f"\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy{self._shadow_devices}"
+
+    def filetime(self) -> int:
+        """The virtual now as a FILETIME (100 ns units since 1601), for VSS_TIMESTAMP fields."""
+        start = (self.start_time - _FILETIME_EPOCH) // dt.timedelta(microseconds=1)
+        return (start + self.clock.ticks) * 10
+
+    def publish(self, session: Session) -> None:
+        for plan in session.planned.values():
+            if plan.snapshot is not None:
+                self.snapshots[plan.snapshot.snapshot_id] = plan.snapshot
+
+    def discard(self, session: Session) -> None:
+        for plan in session.planned.values():
+            if plan.snapshot is not None:
+                plan.snapshot.state = VSS_SNAPSHOT_STATE.VSS_SS_ABORTED
+                self.snapshots.pop(plan.snapshot.snapshot_id, None)
+                plan.snapshot = None
+
+    def release_snapshots(self, session: Session) -> None:
+        """Release deletes the set's auto-release copies (§3.1)."""
+        for plan in session.planned.values():
+            snapshot = plan.snapshot
+            if (
+                snapshot is not None
+                and snapshot.auto_release
+                and snapshot.snapshot_id in self.snapshots
+            ):
+                # Release has no failure code (§3.2 row 20): a copy the provider would not delete
+                # stays, and the failure is in the trace.
+                with contextlib.suppress(VssError):
+                    self.delete(snapshot, session)
+
+    def delete(self, snapshot: Snapshot, session: Session) -> None:
+        provider = next((p for p in self.providers if p.provider_id == snapshot.provider_id), None)
+        if provider is not None:
+            # Traced, and a code outside the provider list converted (§9).
+            call_provider(self.recorder, session, provider, "DeleteSnapshot", snapshot.snapshot_id)
+        snapshot.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
+        del self.snapshots[snapshot.snapshot_id]
+
+    def delete_snapshots(
+        self, source_id: uuid.UUID, object_type: VSS_OBJECT_TYPE, session: Session
+    ) -> tuple[int, uuid.UUID]:
+        if object_type is VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT:
+            targets = [s for s in self.snapshots.values() if s.snapshot_id == source_id]
+        elif object_type is VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT_SET:
+            targets = [s for s in self.snapshots.values() if s.snapshot_set_id == source_id]
+        else:
+            raise VssInvalidArg(
+                "DeleteSnapshots takes VSS_OBJECT_SNAPSHOT or VSS_OBJECT_SNAPSHOT_SET, not "
+                f"{object_type.name}"
+            )
+        if not targets:
+            raise VssObjectNotFound(f"DeleteSnapshots: no {object_type.name} {source_id}")
+        deleted = 0
+        for snapshot in targets:
+            try:
+                self.delete(snapshot, session)
+            except VssError:
+                return deleted, snapshot.snapshot_id
+            deleted += 1
+        return deleted, GUID_NULL
+
+    def creation_time(self, snapshot: Snapshot) -> dt.datetime:
+        """When a shadow copy was made, in the machine's calendar."""
+        return self.start_time + dt.timedelta(microseconds=snapshot.created_ticks)

@@ -1,0 +1,78 @@
+"""IVssAsync: the handle of an asynchronous operation (docs/reference.md §3.4)."""
+
+from __future__ import annotations
+
+from .. import hresults as hr
+from .._engine.scheduler import Task
+from .._service.machine import Machine
+from .._service.records import Session
+from .._vocabulary.clock import TICKS_PER_MILLISECOND
+from .._vocabulary.enums import INFINITE
+from .._vocabulary.errors import VssError, VssInvalidArg
+
+__all__ = ["IVssAsync"]
+
+
+class IVssAsync:
+    """An asynchronous operation's handle: Wait, QueryStatus, Cancel."""
+
+    def __init__(self, machine: Machine, name: str) -> None:
+        self._machine = machine
+        self.name = name
+        self._task: Task | None = None
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self._cancel_asked = False
+        self._session: Session | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether the operation has ended (finished, failed or cancelled)."""
+        return self._task is not None and self._task.done
+
+    def Wait(self, timeout_ms: int = INFINITE) -> None:
+        """Block until the operation ends; raise its VssError if it failed.
+
+        With a finite ``timeout_ms`` Wait returns after that much virtual time even if the operation
+        still runs; QueryStatus then says VSS_S_ASYNC_PENDING ([INF], restic's deadline pattern).
+        """
+        assert self._task is not None
+        machine = self._machine
+        if timeout_ms == INFINITE:
+            deadline = None
+        elif int(timeout_ms) < 0:
+            raise VssInvalidArg(f"Wait: timeout_ms must be >= 0 or INFINITE, got {timeout_ms}")
+        else:
+            deadline = machine.clock.ticks + int(timeout_ms) * TICKS_PER_MILLISECOND
+        machine.scheduler.join(self._task, deadline)
+        if self.done and self.error is not None:
+            raise self.error
+
+    def QueryStatus(self) -> int:
+        """VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_CANCELLED or the error HRESULT."""
+        if not self.done:
+            return hr.VSS_S_ASYNC_PENDING
+        return self._final_status()
+
+    def _final_status(self) -> int:
+        if self.cancelled:
+            return hr.VSS_S_ASYNC_CANCELLED
+        if isinstance(self.error, VssError):
+            return self.error.hresult
+        if self.error is not None:
+            return hr.VSS_E_UNEXPECTED
+        return hr.VSS_S_ASYNC_FINISHED
+
+    def Cancel(self) -> int:
+        """Ask the operation to stop at its next step; returns what QueryStatus would say after."""
+        if self.done:
+            return self.QueryStatus()
+        if self._cancel_asked:
+            return hr.VSS_S_ASYNC_CANCELLED
+        self._cancel_asked = True
+        if self._session is not None:
+            self._session.abort_requested = True
+        return hr.S_OK
+
+    def __repr__(self) -> str:
+        return f"<IVssAsync {self.name} {hr.name_of(self.QueryStatus())}>"

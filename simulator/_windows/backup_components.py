@@ -1,0 +1,395 @@
+"""IVssBackupComponents: the requester's single-use object for one backup, restore or query
+(docs/reference.md §3).
+
+Its methods are COM's, in COM's parameter order; out-parameters are return values and a failing
+HRESULT raises the VssError subclass for it. The gate (``requester_object``) checks every call
+against the tables before its body runs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from types import TracebackType
+
+from .._documents.backup_document import BackupComponentsDocument
+from .._documents.metadata_examine import IVssExamineWriterMetadata
+from .._rules.calls import Call, Move, Phase
+from .._rules.limits import MAX_VOLUMES_PER_SET
+from .._service.providers import VSS_SNAPSHOT_PROP
+from .._service.records import PlannedSnapshot
+from .._vocabulary.enums import (
+    GUID_NULL,
+    VSS_BACKUP_TYPE,
+    VSS_COMPONENT_TYPE,
+    VSS_OBJECT_TYPE,
+    VSS_RESTORE_TYPE,
+    VSS_SNAPSHOT_CONTEXT,
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
+)
+from .._vocabulary.errors import (
+    VssInvalidArg,
+    VssMaximumNumberOfVolumesReached,
+    VssObjectAlreadyExists,
+    VssObjectNotFound,
+)
+from .arguments import enum_argument
+from .async_operation import IVssAsync
+from .requester_object import requester_call
+from .status_and_restore import StatusAndRestoreCalls
+
+__all__ = ["IVssBackupComponents"]
+
+_NO_WRITERS = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_WRITERS)
+_CONTEXTS = frozenset(int(c) for c in VSS_SNAPSHOT_CONTEXT.__members__.values())
+_CONTEXT_ALL = int(VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL)
+_CONTEXT_MODIFIERS = int(
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_TRANSPORTABLE
+    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL
+    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
+)
+_DIFFERENTIAL_AND_PLEX = int(
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL
+    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
+)
+_CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
+
+
+class IVssBackupComponents(StatusAndRestoreCalls):
+    """A requester's single-use object for one backup, restore or query (§3.1).
+
+    Use it as a context manager: leaving the ``with`` block calls ``Release``.
+    """
+
+    # -- what the object holds (read-only, not COM calls: nothing is traced) --------------------
+
+    @property
+    def session_id(self) -> uuid.UUID:
+        """The object's session id (what GetSessionId returns)."""
+        return self._session.session_id
+
+    @property
+    def snapshot_set_id(self) -> uuid.UUID | None:
+        """The id of the set StartSnapshotSet opened, or None."""
+        return self._session.snapshot_set_id
+
+    @property
+    def volumes_in_set(self) -> list[str]:
+        """The volumes added to the set, in the order they were added."""
+        return [plan.volume.name for plan in self._session.planned.values()]
+
+    @property
+    def context(self) -> int:
+        """The snapshot context SetContext chose (VSS_CTX_BACKUP until then)."""
+        return self._session.context
+
+    @property
+    def call_order(self) -> Mapping[tuple[Phase, Call], Move]:
+        """The call-order table the object follows (``simulator.rules.BACKUP_ORDER`` or
+        ``WRITERLESS_ORDER``)."""
+        return self._state.table
+
+    # -- initialization (§3.2 rows 1–4, §3.3 row 1) ----------------------------------------------
+
+    @requester_call(Call.INITIALIZE_FOR_BACKUP)
+    def InitializeForBackup(self, xml: str | None = None) -> None:
+        """Start a backup; ``xml`` is a saved BCD, only for importing transportable copies."""
+        if xml is not None:
+            self._session.bcd = BackupComponentsDocument.from_xml(xml)
+
+    @requester_call(Call.INITIALIZE_FOR_RESTORE)
+    def InitializeForRestore(self, xml: str) -> None:
+        """Start a restore from the BCD saved at backup time (§3.3)."""
+        session = self._session
+        session.bcd = BackupComponentsDocument.from_xml(xml)
+        session.restore = True
+
+    @requester_call(Call.SET_CONTEXT)
+    def SetContext(self, context: int) -> None:
+        """Choose the snapshot context; at most once, before the other calls (§7.6)."""
+        value = int(context) & 0xFFFFFFFF  # VSS_CTX_ALL is -1 in C
+        every = value == _CONTEXT_ALL
+        base = value & ~_CONTEXT_MODIFIERS
+        modifiers = value & _CONTEXT_MODIFIERS
+        if not every and base not in _CONTEXTS:
+            raise VssInvalidArg(f"SetContext: {context:#x} is not a VSS_CTX_* value (§7.6)")
+        if (
+            not every
+            and modifiers
+            and (
+                base & _CLIENT_ACCESSIBLE
+                or modifiers & _DIFFERENTIAL_AND_PLEX == _DIFFERENTIAL_AND_PLEX
+            )
+        ):
+            raise VssInvalidArg(
+                f"SetContext: {context:#x} combines modifiers VSS does not take: TRANSPORTABLE "
+                "with DIFFERENTIAL or PLEX (not both), and none with CLIENT_ACCESSIBLE (§7.6)"
+            )
+        self._session.context = value
+        if not every and value & _NO_WRITERS:
+            self._state.use_writerless_order()
+
+    @requester_call(Call.SET_BACKUP_STATE)
+    def SetBackupState(
+        self,
+        select_components: bool,
+        backup_bootable_system_state: bool,
+        backup_type: VSS_BACKUP_TYPE | int,
+        partial_file_support: bool = False,
+    ) -> None:
+        """Component mode, bootable system state, backup type, partial files (§3.2)."""
+        kind = enum_argument(VSS_BACKUP_TYPE, backup_type, "SetBackupState", "backup_type")
+        bcd = self._session.bcd
+        bcd.select_components = bool(select_components)
+        bcd.bootable_system_state = bool(backup_bootable_system_state)
+        bcd.backup_type = kind
+        bcd.partial_file_support = bool(partial_file_support)
+
+    @requester_call(Call.SET_RESTORE_STATE)
+    def SetRestoreState(self, restore_type: VSS_RESTORE_TYPE | int) -> None:
+        """The kind of restore (§3.3 row 3)."""
+        kind = enum_argument(VSS_RESTORE_TYPE, restore_type, "SetRestoreState", "restore_type")
+        self._session.restore_type = kind
+        self._session.bcd.restore_type = kind
+
+    # -- writers' metadata (rows 5–7) ------------------------------------------------------------
+
+    @requester_call(Call.GATHER_WRITER_METADATA)
+    def GatherWriterMetadata(self) -> IVssAsync:
+        """Send Identify to every writer; returns an IVssAsync (§3.2 row 5)."""
+        session = self._session
+        if session.restore:
+            session.restore_type = VSS_RESTORE_TYPE(session.bcd.restore_type)
+        return self._start(Call.GATHER_WRITER_METADATA, self._coordinator.gather_writer_metadata)
+
+    @requester_call(Call.GET_WRITER_METADATA_COUNT)
+    def GetWriterMetadataCount(self) -> int:
+        """How many writers answered Identify successfully."""
+        return len(self._session.writers)
+
+    @requester_call(Call.GET_WRITER_METADATA)
+    def GetWriterMetadata(self, index: int) -> tuple[uuid.UUID, IVssExamineWriterMetadata]:
+        """(instance id, metadata) of the ``index``-th writer."""
+        writers = list(self._session.writers.values())
+        if not isinstance(index, int) or not 0 <= index < len(writers):
+            raise VssObjectNotFound(
+                f"no writer metadata at index {index!r}; there are {len(writers)}"
+            )
+        ws = writers[index]
+        assert ws.examine is not None
+        return ws.core.instance_id, ws.examine
+
+    @requester_call(Call.FREE_WRITER_METADATA)
+    def FreeWriterMetadata(self) -> None:
+        """Free the metadata (a no-op here: Python frees it)."""
+
+    @requester_call(Call.ADD_COMPONENT)
+    def AddComponent(
+        self,
+        instance_id: uuid.UUID,
+        writer_id: uuid.UUID,
+        component_type: VSS_COMPONENT_TYPE | int,
+        logical_path: str | None,
+        component_name: str,
+    ) -> None:
+        """Include a component explicitly (component mode only; §3.2 row 7, §7.4)."""
+        kind = enum_argument(VSS_COMPONENT_TYPE, component_type, "AddComponent", "component_type")
+        session = self._session
+        ws = session.writers.get(instance_id)
+        if ws is None or ws.core.writer_id != writer_id:
+            raise VssObjectNotFound(
+                f"AddComponent: writer {writer_id} instance {instance_id} did not answer this "
+                "session's GatherWriterMetadata"
+            )
+        assert ws.metadata is not None
+        path = logical_path or None
+        if not any(
+            c.type == kind
+            and (c.logical_path or None) == path
+            and c.component_name == component_name
+            for c in ws.metadata.components
+        ):
+            raise VssObjectNotFound(
+                f"AddComponent: writer {ws.core.name!r} reported no {kind.name} "
+                f"component {component_name!r} at logical path {path!r}"
+            )
+        session.bcd.add_component(instance_id, writer_id, kind, path, component_name)
+        entry = session.bcd.writer_entry(instance_id)
+        entry.instance_name = ws.core.instance_name
+        entry.backup_schema = ws.metadata.backup_schema
+
+    @requester_call(Call.SET_BACKUP_OPTIONS)
+    def SetBackupOptions(
+        self,
+        writer_id: uuid.UUID,
+        component_type: VSS_COMPONENT_TYPE | int,
+        logical_path: str | None,
+        component_name: str,
+        options: str,
+    ) -> None:
+        """Writer-specific backup options for an included component (§7.3)."""
+        self._component(
+            writer_id, component_type, logical_path, component_name
+        ).backup_options = options
+
+    @requester_call(Call.SET_PREVIOUS_BACKUP_STAMP)
+    def SetPreviousBackupStamp(
+        self,
+        writer_id: uuid.UUID,
+        component_type: VSS_COMPONENT_TYPE | int,
+        logical_path: str | None,
+        component_name: str,
+        previous_backup_stamp: str,
+    ) -> None:
+        """Hand back the stamp the writer set at the last backup (§7.3)."""
+        entry = self._component(writer_id, component_type, logical_path, component_name)
+        entry.previous_backup_stamp = previous_backup_stamp
+
+    # -- the snapshot set (rows 8–10, 14, 15) ----------------------------------------------------
+
+    @requester_call(Call.START_SNAPSHOT_SET)
+    def StartSnapshotSet(self) -> uuid.UUID:
+        """Open a new empty set and take the machine-wide creation lock (§8)."""
+        return self._coordinator.start_snapshot_set(self._session)
+
+    @requester_call(Call.IS_VOLUME_SUPPORTED)
+    def IsVolumeSupported(self, provider_id: uuid.UUID, volume: str) -> bool:
+        """Whether a provider (any, for GUID_NULL) can shadow ``volume``."""
+        machine = self._machine
+        found = machine.find_volume(volume)
+        if found is None:
+            return False
+        return any(machine.supports(p, found.name) for p in machine.providers_for(provider_id))
+
+    @requester_call(Call.ADD_TO_SNAPSHOT_SET)
+    def AddToSnapshotSet(self, volume: str, provider_id: uuid.UUID = GUID_NULL) -> uuid.UUID:
+        """Add one volume to the set; returns the future shadow copy's id (§3.2 row 10)."""
+        machine = self._machine
+        session = self._session
+        found = machine.find_volume(volume)
+        if found is None:
+            raise VssObjectNotFound(
+                f"AddToSnapshotSet: no volume {volume!r} on this machine; volumes are "
+                f"{', '.join(v.name for v in machine.volumes)}"
+            )
+        key = machine.volume_key(found.name)
+        if key in session.planned:
+            raise VssObjectAlreadyExists(f"AddToSnapshotSet: {found.name} is already in the set")
+        if len(session.planned) >= MAX_VOLUMES_PER_SET:
+            raise VssMaximumNumberOfVolumesReached(
+                f"a snapshot set holds at most {MAX_VOLUMES_PER_SET} volumes (§3.2 row 10)"
+            )
+        provider = machine.choose_provider(provider_id, found)
+        snapshot_id = machine.guids.new()
+        session.planned[key] = PlannedSnapshot(found, provider, snapshot_id)
+        return snapshot_id
+
+    @requester_call(Call.PREPARE_FOR_BACKUP)
+    def PrepareForBackup(self) -> IVssAsync:
+        """Send PrepareForBackup to the participating writers (§3.2 row 12)."""
+        return self._start(Call.PREPARE_FOR_BACKUP, self._coordinator.prepare_for_backup)
+
+    @requester_call(Call.DO_SNAPSHOT_SET)
+    def DoSnapshotSet(self) -> IVssAsync:
+        """Create the shadow copies: PrepareForSnapshot, Freeze, commit, Thaw, PostSnapshot."""
+        return self._start(Call.DO_SNAPSHOT_SET, self._coordinator.do_snapshot_set)
+
+    @requester_call(Call.GET_SNAPSHOT_PROPERTIES)
+    def GetSnapshotProperties(self, snapshot_id: uuid.UUID) -> VSS_SNAPSHOT_PROP:
+        """The properties of a shadow copy of this set (§7.6)."""
+        snapshot = self._machine.snapshots.get(snapshot_id)
+        if snapshot is None:
+            raise VssObjectNotFound(f"GetSnapshotProperties: no shadow copy {snapshot_id}")
+        return snapshot.properties()
+
+    @requester_call(Call.SET_BACKUP_SUCCEEDED)
+    def SetBackupSucceeded(
+        self,
+        instance_id: uuid.UUID,
+        writer_id: uuid.UUID,
+        component_type: VSS_COMPONENT_TYPE | int,
+        logical_path: str | None,
+        component_name: str,
+        succeeded: bool,
+    ) -> None:
+        """Record whether a component's files were backed up (before BackupComplete)."""
+        kind = enum_argument(
+            VSS_COMPONENT_TYPE, component_type, "SetBackupSucceeded", "component_type"
+        )
+        entry = self._session.bcd.find_component(
+            writer_id, kind, logical_path, component_name, instance_id
+        )
+        entry.backup_succeeded = bool(succeeded)
+
+    @requester_call(Call.BACKUP_COMPLETE)
+    def BackupComplete(self) -> IVssAsync:
+        """Send BackupComplete; the BCD becomes read-only for writers (§3.2 row 17)."""
+        return self._start(Call.BACKUP_COMPLETE, self._coordinator.backup_complete)
+
+    @requester_call(Call.ABORT_BACKUP)
+    def AbortBackup(self) -> None:
+        """Abort the backup: Abort events to the writers that joined (§4.2)."""
+        session = self._session
+        coordinator = self._coordinator
+        pending = self._state.pending
+        if isinstance(pending, IVssAsync) and not pending.done:
+            # The running operation sees the request at its next step and aborts itself.
+            session.abort_requested = True
+            self._join_pending()
+            coordinator.end_creation(session)
+            if pending.cancelled:
+                return
+            # It ended without seeing the request (PrepareForBackup has no step that does):
+            # the writers that joined still get their Abort (§4.2 trigger 1).
+        if self._state.would_stay(Call.ABORT_BACKUP):
+            return  # nothing under way: ignored (§3.2 row x)
+        self._run_now("AbortBackup", lambda: coordinator.abort_backup(session))
+
+    # -- shadow copies on the machine ------------------------------------------------------------
+
+    @requester_call(Call.DELETE_SNAPSHOTS)
+    def DeleteSnapshots(
+        self, source_id: uuid.UUID, object_type: VSS_OBJECT_TYPE | int, force: bool
+    ) -> tuple[int, uuid.UUID]:
+        """Delete a copy or a set; returns (deleted count, id of the first not deleted or GUID_NULL)."""
+        kind = enum_argument(VSS_OBJECT_TYPE, object_type, "DeleteSnapshots", "object_type")
+        return self._machine.delete_snapshots(source_id, kind, self._session)
+
+    @requester_call(Call.QUERY)
+    def Query(
+        self,
+        queried_object_id: uuid.UUID = GUID_NULL,
+        queried_object_type: VSS_OBJECT_TYPE | int = VSS_OBJECT_TYPE.VSS_OBJECT_NONE,
+        returned_objects_type: VSS_OBJECT_TYPE | int = VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT,
+    ) -> list[VSS_SNAPSHOT_PROP]:
+        """The shadow copies on the machine, in creation order."""
+        return [s.properties() for s in self._machine.snapshots.values()]
+
+    @requester_call(Call.GET_SESSION_ID)
+    def GetSessionId(self) -> uuid.UUID:
+        """This object's session id, as writers see it in their handlers (Ex3, §8)."""
+        return self._session.session_id
+
+    # -- the end of the object (§3.1, §4.3) ------------------------------------------------------
+
+    @requester_call(Call.RELEASE)
+    def Release(self) -> None:
+        """End the object: BackupShutdown after a backup, auto-release copies deleted."""
+        self._join_pending()
+        if self._state.phase is Phase.CREATED:
+            return
+        session = self._session
+        coordinator = self._coordinator
+        self._run_now("Release", lambda: coordinator.release(session))
+
+    def __enter__(self) -> IVssBackupComponents:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._state.phase is not Phase.RELEASED:
+            self.Release()

@@ -1,0 +1,211 @@
+"""The gate every IVssBackupComponents method passes, and the state the object keeps
+(docs/reference.md §3).
+
+The object is thin over two things: a ``RequesterCallState`` (the call-order tables; it alone
+moves the phase) and the machine's coordinator (it alone takes and frees the creation lock). Every
+method first passes its call's gate: a scheduling point, a trace record, the call-order check,
+then the rows of ``CALL_REQUIREMENTS``. A refusal raises the VssError the tables name, with a
+message generated from them. Asynchronous methods start an operation on its own simulator task
+(the thread that invokes the writers' handlers) and return an ``IVssAsync``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from .. import hresults as hr
+from .._engine.trace import TraceKind
+from .._rules.call_state import RequesterCallState
+from .._rules.calls import Call, Move, Phase
+from .._rules.requirements import CALL_REQUIREMENTS, Need, Requirement, explain_need
+from .._service.coordinator import Coordinator
+from .._service.creation import Cancelled
+from .._service.records import Session
+from .._vocabulary.enums import (
+    VSS_SNAPSHOT_CONTEXT,
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
+)
+from .._vocabulary.errors import (
+    VssError,
+)
+from .async_operation import IVssAsync
+from .writer_status import VssWriterStatusEx
+
+__all__ = ["RequesterObject", "requester_call"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S", bound="RequesterObject")
+_NO_WRITERS = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_WRITERS)
+_CONTEXTS = frozenset(int(c) for c in VSS_SNAPSHOT_CONTEXT.__members__.values())
+_CONTEXT_ALL = int(VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL)
+_CONTEXT_MODIFIERS = int(
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_TRANSPORTABLE
+    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL
+    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
+)
+_DIFFERENTIAL_AND_PLEX = int(
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL
+    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
+)
+_CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
+
+
+def requester_call(
+    call: Call,
+) -> Callable[[Callable[Concatenate[S, P], R]], Callable[Concatenate[S, P], R]]:
+    """The gate of one IVssBackupComponents method: the call-order check and the requirements
+    before the body, the trace record and the phase move after it."""
+
+    def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+        @functools.wraps(method)
+        def gate(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            entry, move = self._enter(call, args)
+            try:
+                result = method(self, *args, **kwargs)
+            except VssError as exc:
+                entry.result = exc.name
+                raise
+            if isinstance(result, IVssAsync):
+                entry.result = "IVssAsync"
+            else:
+                self._state.finished(call, move)
+                entry.result = "S_OK"
+            return result
+
+        gate.__vss_call__ = call  # type: ignore[attr-defined]
+        return gate
+
+    return decorate
+
+
+class RequesterObject:
+    """The state of one IVssBackupComponents object and the machinery its methods share."""
+
+    def __init__(self, coordinator: Coordinator) -> None:
+        self._coordinator = coordinator
+        self._machine = machine = coordinator.machine
+        self._state = RequesterCallState()
+        self._session = machine.new_session()
+        self._status: list[VssWriterStatusEx] | None = None
+
+    def __repr__(self) -> str:
+        return f"<IVssBackupComponents session={self._session.session_id} {self.phase.name}>"
+
+    @property
+    def phase(self) -> Phase:
+        """Where the object stands in the call order (``simulator.rules``, docs/rules.md)."""
+        return self._state.phase
+
+    # -- the gate -------------------------------------------------------------------------------
+
+    def _enter(self, call: Call, args: tuple[Any, ...]) -> tuple[Any, Move]:
+        machine = self._machine
+        machine.scheduler.checkpoint()
+        entry = machine.record(TraceKind.CALL, call.value, self._session)
+        state = self._state
+        try:
+            move = state.admit(call)
+            needs = CALL_REQUIREMENTS.get(call)
+            if needs is not None:
+                for need in needs:
+                    self._check(call, need, args)
+        except VssError as exc:
+            entry.result = exc.name
+            raise
+        state.record(call)
+        return entry, move
+
+    def _check(self, call: Call, need: Need, args: tuple[Any, ...]) -> None:
+        """Raise the row's error if ``need`` does not hold now."""
+        session = self._session
+        requirement = need.requirement
+        seen = ""
+        if requirement is Requirement.BACKUP_STATE_SET:
+            if self._state.called_before(Call.SET_BACKUP_STATE):
+                return
+            seen = f"calls so far: {', '.join(self._state.history)}."
+        elif requirement is Requirement.COMPONENT_MODE:
+            if session.select_components:
+                return
+        elif requirement is Requirement.WRITER_STATUS_GATHERED:
+            if self._status is not None:
+                return
+        elif requirement is Requirement.SPECIFIC_CONTEXT:
+            if session.context != _CONTEXT_ALL:
+                return
+        elif requirement is Requirement.NO_SET_IN_CREATION:
+            holder = self._machine.creation_lock.held_by_other(session)
+            if holder is None:
+                return
+            seen = (
+                f"another snapshot set ({holder.snapshot_set_id}) is being created by session "
+                f"{holder.session_id}; only one set may be in creation at a time, from "
+                "StartSnapshotSet until DoSnapshotSet returns. Wait and retry."
+            )
+        elif requirement is Requirement.BACKED_UP_IN_COMPONENT_MODE:
+            if session.select_components:
+                return
+            seen = "this BCD says selectComponents=no"
+        elif requirement is Requirement.WRITER_RUNNING:
+            writer_id = args[0] if args else None
+            if any(ws.core.writer_id == writer_id for ws in session.writers.values()):
+                return
+            seen = f"writer {writer_id} did not answer GatherWriterMetadata"
+        raise explain_need(call.value, need, seen)
+
+    def _start(self, call: Call, body: Callable[[Session], None]) -> IVssAsync:
+        """Run ``body`` as an asynchronous operation on its own task."""
+        machine = self._machine
+        name = call.value
+        op = IVssAsync(machine, name)
+        session = self._session
+        op._session = session
+        # A Cancel or AbortBackup aimed at an earlier operation does not carry over to this one.
+        session.abort_requested = False
+        state = self._state
+        move = state.table[(state.phase, call)]
+
+        def run() -> None:
+            try:
+                body(session)
+            except Cancelled:
+                op.cancelled = True
+            except Exception as exc:
+                op.error = exc
+            except BaseException as exc:
+                op.error = exc  # the operation failed; the scheduler reports it too
+                raise
+            finally:
+                state.operation_ended(move, failed=op.error is not None or op.cancelled)
+                machine.record(
+                    TraceKind.CALL,
+                    f"{name} completed",
+                    session,
+                    result=hr.name_of(op._final_status()),
+                )
+
+        op._task = machine.spawn_operation(run, name)
+        state.pending = op
+        return op
+
+    def _run_now(self, name: str, body: Callable[[], None]) -> None:
+        """Run ``body`` on an operation task and wait for it: synchronous calls that send events."""
+        scheduler = self._machine.scheduler
+        task = self._machine.spawn_operation(body, name)
+        scheduler.join(task)
+        if task.error is not None:
+            error = task.error
+            scheduler.failed.remove(task)
+            raise error
+
+    def _join_pending(self) -> IVssAsync | None:
+        """Wait for a running operation of this object; the operation, if there was one."""
+        pending = self._state.pending
+        if isinstance(pending, IVssAsync) and not pending.done:
+            assert pending._task is not None
+            self._machine.scheduler.join(pending._task)
+            return pending
+        return None
