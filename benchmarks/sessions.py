@@ -1,6 +1,6 @@
 """Full backup sessions per second, against the floor of calling the same handlers directly.
 
-A session is the whole backup of vss-facts §4.1 with W writers (default 10): Identify,
+A session is the whole backup of docs/reference.md §4.1 with W writers (default 10): Identify,
 PrepareForBackup, PrepareForSnapshot, Freeze, Thaw, PostSnapshot, BackupComplete, BackupShutdown,
 8 handlers a writer. The floor calls those 8 × W handlers directly in a loop, with the same
 arguments, in the same run. Figures are medians of several samples; the ratio is model / floor.

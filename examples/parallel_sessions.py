@@ -1,11 +1,11 @@
 """Several backup sessions at once: every writer handler sees its own session's id.
 
 Up to 64 backup sessions may run at once, and a writer may be in several of them at a time
-(vss-facts §8). ``CVssWriterEx2::GetSessionId``, called on the handler's thread, names the session
-that delivered the event being handled (vss-facts §1.5, §8). Only one snapshot set may be in
+(docs/reference.md §8). ``CVssWriterEx2::GetSessionId``, called on the handler's thread, names the session
+that delivered the event being handled (docs/reference.md §1.5, §8). Only one snapshot set may be in
 creation on the machine: a second StartSnapshotSet gets VSS_E_SNAPSHOT_SET_IN_PROGRESS, and the
-requester waits and retries (vss-facts §3.2 row 8), here every 5 virtual seconds as restic does
-(peers.md §A.7).
+requester waits and retries (docs/reference.md §3.2 row 8), here every 5 virtual seconds as restic does
+(docs/field-failures.md §A.7).
 
 Each requester runs as a task started with ``system.spawn``. The three writers log
 ``(handler, GetSessionId())`` in every handler and then pause for a few virtual seconds drawn from
@@ -45,11 +45,11 @@ from simulator import (
     hresults,
 )
 
-#: How long a requester waits before it asks StartSnapshotSet again (restic, peers.md §A.7).
+#: How long a requester waits before it asks StartSnapshotSet again (restic, docs/field-failures.md §A.7).
 RETRY_SECONDS = 5.0
 #: The virtual pauses a handler may take, in seconds.
 PAUSES = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0)
-#: The writers: name, application level (Freeze goes FRONT_END, BACK_END, SYSTEM, vss-facts §4.1).
+#: The writers: name, application level (Freeze goes FRONT_END, BACK_END, SYSTEM, docs/reference.md §4.1).
 WRITERS: tuple[tuple[str, VSS_APPLICATION_LEVEL], ...] = (
     ("App Writer", VSS_APP_FRONT_END),
     ("Database Writer", VSS_APP_BACK_END),
@@ -135,7 +135,7 @@ def start_snapshot_set(system: VssSystem, bc: IVssBackupComponents, result: Sess
 
 
 def requester(system: VssSystem, result: SessionResult) -> None:
-    """One component-mode full backup of C:\\ with every component (vss-facts §3.2)."""
+    """One component-mode full backup of C:\\ with every component (docs/reference.md §3.2)."""
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()
         result.session_id = bc.GetSessionId()

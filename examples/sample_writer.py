@@ -1,10 +1,10 @@
 """Microsoft's sample writer, backed up once by a requester that follows the documented order.
 
 The writer is ``DepWriter`` ("MSDNSampleWriter") from Windows-classic-samples
-``Samples/VolumeShadowCopyServiceWriter/cpp/swriter.{h,cpp}`` (peers.md §A.5): a user-data writer
+``Samples/VolumeShadowCopyServiceWriter/cpp/swriter.{h,cpp}`` (docs/field-failures.md §A.5): a user-data writer
 that reports one file group, ``FilesComponent`` (``C:\\MyFiles\\*.dat``), and whose other handlers
-all return true. The requester makes the calls of vss-facts §3.2 in order and prints one line per
-step, with the writer events that step caused (vss-facts §4.1). At the end it prints every event
+all return true. The requester makes the calls of docs/reference.md §3.2 in order and prints one line per
+step, with the writer events that step caused (docs/reference.md §4.1). At the end it prints every event
 the writer received, the rule violations (none) and the full trace.
 
 Run it: ``python examples/sample_writer.py [--seed N]``.
@@ -39,7 +39,7 @@ SAMPLE_WRITER_NAME = "MSDNSampleWriter"
 
 
 class DepWriter(CVssWriter):
-    """The MSDN sample writer (peers.md §A.5): one file group, every handler returns true."""
+    """The MSDN sample writer (docs/field-failures.md §A.5): one file group, every handler returns true."""
 
     def Setup(self) -> None:
         """DepWriter::Initialize: CVssWriter::Initialize(id, name, USERDATA, OTHER), Subscribe."""
@@ -117,7 +117,7 @@ def _status_line(bc: IVssBackupComponents) -> str:
 
 
 def backup(system: VssSystem) -> None:
-    """One component-mode full backup of the volumes the writers' files are on (vss-facts §3.2)."""
+    """One component-mode full backup of the volumes the writers' files are on (docs/reference.md §3.2)."""
     step = Steps(system)
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()
@@ -152,7 +152,7 @@ def backup(system: VssSystem) -> None:
                     f"         component {info.component_name!r} ({info.caption!r}): "
                     f"{info.type.name}, selectable={info.selectable}, files {specs}"
                 )
-                # Selectable components, and non-selectable roots, are added (vss-facts §7.4).
+                # Selectable components, and non-selectable roots, are added (docs/reference.md §7.4).
                 if info.selectable or info.logical_path is None:
                     chosen.append((instance_id, writer_id, info.logical_path, info.component_name))
                     for f in files:
@@ -225,7 +225,7 @@ def main(seed: int = 0) -> int:
         writer = DepWriter()
         writer.Setup()
         print(f"VssSystem(seed={seed}); writer {SAMPLE_WRITER_NAME} subscribed")
-        print("The requester's calls, in the order of vss-facts §3.2:\n")
+        print("The requester's calls, in the order of docs/reference.md §3.2:\n")
         backup(system)
         print(f"\nEvents {SAMPLE_WRITER_NAME} received: {', '.join(system.events(writer))}")
         print(f"Violations: {len(system.violations)}")

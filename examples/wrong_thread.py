@@ -2,8 +2,8 @@
 
 ``GetSessionId``, ``SetWriterFailure`` and ``SetWriterFailureEx`` must be called on the thread that
 invoked the handler; work may go to worker threads, but error reporting must be marshalled back to
-the handler's thread (vss-facts §1.5, "Threading rule"). The simulator raises ``WrongThreadError``
-(a ``VssError`` with VSS_E_BAD_STATE, API.md) for a call from any other thread and records it in
+the handler's thread (docs/reference.md §1.5, "Threading rule"). The simulator raises ``WrongThreadError``
+(a ``VssError`` with VSS_E_BAD_STATE, docs/api.md) for a call from any other thread and records it in
 ``system.violations``.
 
 Four writers, each backed up once on a fresh machine:
@@ -121,7 +121,7 @@ class CorrectedWriter(FileWriter):
 
 
 def backup(system: VssSystem, writer: FileWriter) -> list[str]:
-    """One component-mode full backup of C:\\ (vss-facts §3.2), with AbortBackup if DoSnapshotSet
+    """One component-mode full backup of C:\\ (docs/reference.md §3.2), with AbortBackup if DoSnapshotSet
     fails (§4.2). Returns what the requester saw, as lines to print."""
     writer.Initialize(system.new_guid(), type(writer).__name__, VSS_UT_USERDATA, VSS_ST_OTHER)
     writer.Subscribe()
@@ -155,7 +155,7 @@ def backup(system: VssSystem, writer: FileWriter) -> list[str]:
     if events.count("OnAbort") > 1:
         seen.append(
             "  (OnAbort twice: VSS sent one when OnFreeze failed, AbortBackup another; "
-            "writers must tolerate the duplicate, vss-facts §4.2)"
+            "writers must tolerate the duplicate, docs/reference.md §4.2)"
         )
     return seen
 

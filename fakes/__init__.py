@@ -2,9 +2,9 @@
 
 * ``fakes.writers``: :class:`ScriptedWriter` (handlers scripted as data), :class:`SampleWriter`,
   :func:`inbox_writers`, :func:`SqlServerWriter`, :func:`install`.
-* ``fakes.requesters``: :func:`vshadow_backup`, :func:`restic_backup` (peers.md §A.6, §A.7),
+* ``fakes.requesters``: :func:`vshadow_backup`, :func:`restic_backup` (docs/field-failures.md §A.6, §A.7),
   :func:`retry_backup`, :func:`run_scenario`.
-* ``fakes.presets``: the field failure modes of peers.md §B.
+* ``fakes.presets``: the field failure modes of docs/field-failures.md §B.
 * ``fakes.strategies``: Hypothesis strategies (imported on its own: ``from fakes import strategies``).
 """
 

@@ -1,8 +1,8 @@
-"""Failure presets: the field failure modes of peers.md §B, one small function each.
+"""Failure presets: the field failure modes of docs/field-failures.md, one small function each.
 
 Writer presets script a :class:`~fakes.writers.ScriptedWriter` and return it; provider presets
 return a provider to pass to ``system.register_provider``. A software provider is chosen before
-the system provider for GUID_NULL (vss-facts §9), so registering one makes it take every volume.
+the system provider for GUID_NULL (docs/reference.md §9), so registering one makes it take every volume.
 Each docstring names its §B row and the exact code a requester sees.
 """
 
@@ -35,7 +35,7 @@ __all__ = [
     "wrong_thread",
 ]
 
-#: The provider calls of shadow copy creation, in the order VSS makes them (vss-facts §9).
+#: The provider calls of shadow copy creation, in the order VSS makes them (docs/reference.md §9).
 CREATION_STEPS = (
     "BeginPrepareSnapshot",
     "EndPrepareSnapshots",
@@ -53,12 +53,12 @@ def veto_at_prepare_snapshot(
     *,
     times: int | None = None,
 ) -> ScriptedWriter:
-    """peers.md §B #4: the writer vetoes PrepareForSnapshot (SetWriterFailure(hr), return false).
+    """docs/field-failures.md #4: the writer vetoes PrepareForSnapshot (SetWriterFailure(hr), return false).
 
     Users see DoSnapshotSet fail with VSS_E_UNEXPECTED_WRITER_ERROR (0x80042315, the model's [INF]
     code for a writer veto) and, in GetWriterStatus, state VSS_WS_FAILED_AT_PREPARE_SNAPSHOT (8)
     with ``hr`` (default VSS_E_WRITERERROR_RETRYABLE 0x800423F3) as the writer's failure code. No
-    Freeze follows; VSS sends no OnAbort for it (vss-facts §4.2), a requester's AbortBackup does
+    Freeze follows; VSS sends no OnAbort for it (docs/reference.md §4.2), a requester's AbortBackup does
     (restic calls it, VShadow does not). ``times``: veto the first n only.
     """
     return writer.on(WriterEvent.PREPARE_SNAPSHOT, Veto(hr, times=times))
@@ -67,7 +67,7 @@ def veto_at_prepare_snapshot(
 def slow_freeze(
     writer: ScriptedWriter, seconds: float = 90, *, times: int | None = None
 ) -> ScriptedWriter:
-    """peers.md §B #7: OnFreeze takes ``seconds`` (virtual), past the Freeze→Thaw window.
+    """docs/field-failures.md #7: OnFreeze takes ``seconds`` (virtual), past the Freeze→Thaw window.
 
     With the default ``timeout_freeze`` of 60000 ms, users see DoSnapshotSet fail with
     VSS_E_UNEXPECTED_WRITER_ERROR (0x80042315); GetWriterStatus shows the writer in
@@ -84,10 +84,10 @@ def wrong_thread(
     method: str = "GetSessionId",
     times: int | None = None,
 ) -> ScriptedWriter:
-    """peers.md §B #18: the handler of ``event`` calls ``method`` from a worker thread.
+    """docs/field-failures.md #18: the handler of ``event`` calls ``method`` from a worker thread.
 
     The call raises ``WrongThreadError`` (a VssBadState: VSS_E_BAD_STATE 0x80042301, the policy of
-    API.md: Microsoft names no code), kept in ``writer.errors``, and ``system.violations`` gets a
+    docs/api.md: Microsoft names no code), kept in ``writer.errors``, and ``system.violations`` gets a
     ``ViolationRule.WRONG_THREAD`` record naming the handler's thread and the worker's. The handler
     itself returns true, so the backup goes on.
     """
@@ -97,7 +97,7 @@ def wrong_thread(
 def stuck_writer(
     writer: ScriptedWriter, hr: int = hresults.VSS_E_WRITERERROR_NONRETRYABLE
 ) -> ScriptedWriter:
-    """peers.md §B #9, as far as the model goes: a writer that fails every session until restarted.
+    """docs/field-failures.md #9, as far as the model goes: a writer that fails every session until restarted.
 
     It vetoes PrepareForSnapshot with ``hr`` in every session until :func:`restart_writer`. Users
     see every DoSnapshotSet fail with VSS_E_UNEXPECTED_WRITER_ERROR (0x80042315), the writer in
@@ -105,13 +105,13 @@ def stuck_writer(
     between sessions ``vssadmin list writers`` prints "State: [8] Failed" and "Last error:
     Non-retryable error". The field report's "Not responding" (VSS_E_WRITER_NOT_RESPONDING
     0x80042319) is out of reach: SetWriterFailure takes only VSS_E_WRITERERROR_* codes, and each
-    new session starts the writer's state at VSS_WS_STABLE (vss-facts §2.2).
+    new session starts the writer's state at VSS_WS_STABLE (docs/reference.md §2.2).
     """
     return writer.on(WriterEvent.PREPARE_SNAPSHOT, Veto(hr))
 
 
 def restart_writer(writer: ScriptedWriter) -> ScriptedWriter:
-    """Undo :func:`stuck_writer` (the service restart of peers.md §B #9): PrepareForSnapshot succeeds."""
+    """Undo :func:`stuck_writer` (the service restart of docs/field-failures.md #9): PrepareForSnapshot succeeds."""
     return writer.clear(WriterEvent.PREPARE_SNAPSHOT)
 
 
@@ -192,9 +192,9 @@ class FaultyProvider(VssProvider):
 
 
 def slow_commit_provider(seconds: float = 11) -> SlowCommitProvider:
-    """peers.md §B #8: a provider whose CommitSnapshots holds writes for ``seconds`` (virtual).
+    """docs/field-failures.md #8: a provider whose CommitSnapshots holds writes for ``seconds`` (virtual).
 
-    Past the kernel's 10 s flush-and-hold window (vss-facts §6) users see DoSnapshotSet fail with
+    Past the kernel's 10 s flush-and-hold window (docs/reference.md §6) users see DoSnapshotSet fail with
     VSS_E_HOLD_WRITES_TIMEOUT (0x80042314); the provider gets AbortSnapshots and every frozen
     writer gets OnAbort. Register it with ``system.register_provider``.
     """
@@ -202,17 +202,17 @@ def slow_commit_provider(seconds: float = 11) -> SlowCommitProvider:
 
 
 def insufficient_storage_provider(*, at: str = "EndPrepareSnapshots") -> FaultyProvider:
-    """peers.md §B #11: the diff area is full; the provider fails ``at`` with VSS_E_INSUFFICIENT_STORAGE.
+    """docs/field-failures.md #11: the diff area is full; the provider fails ``at`` with VSS_E_INSUFFICIENT_STORAGE.
 
     Users see DoSnapshotSet fail with VSS_E_INSUFFICIENT_STORAGE (0x8004231F), a code providers
-    may return as it is (vss-facts §9); writers that got PrepareForSnapshot get OnAbort. The step
+    may return as it is (docs/reference.md §9); writers that got PrepareForSnapshot get OnAbort. The step
     (EndPrepareSnapshots, where the diff area is set up before Freeze) is [INF].
     """
     return FaultyProvider(hresults.VSS_E_INSUFFICIENT_STORAGE, at)
 
 
 def provider_veto(*, at: str = "PreCommitSnapshots") -> FaultyProvider:
-    """peers.md §B #16: a third-party provider vetoes creation at ``at`` with VSS_E_PROVIDER_VETO.
+    """docs/field-failures.md #16: a third-party provider vetoes creation at ``at`` with VSS_E_PROVIDER_VETO.
 
     Users see DoSnapshotSet fail with VSS_E_PROVIDER_VETO (0x80042306); the provider gets
     AbortSnapshots, and writers that joined the set (frozen ones included) get OnAbort.

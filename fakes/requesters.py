@@ -1,4 +1,4 @@
-"""Ready-made requesters: VShadow's shadow copy creation (peers.md §A.6 V-1) and restic's (§A.7 R-1).
+"""Ready-made requesters: VShadow's shadow copy creation (docs/field-failures.md §A.6 V-1) and restic's (§A.7 R-1).
 
 Both are ordinary blocking functions: call them from the test's own thread, or start several at
 once with ``system.spawn(vshadow_backup, system)`` and ``system.run()``. Each makes its tool's calls
@@ -10,7 +10,7 @@ when the object can't take it: writerless context, an operation still running, G
 never finished).
 
 ``retry_backup`` repeats a backup the way Microsoft advises for transient writer errors (wait 10
-minutes, at most 3 retries, vss-facts §6, peers.md §B #17) and, after VSS_E_SNAPSHOT_SET_IN_PROGRESS,
+minutes, at most 3 retries, docs/reference.md §6, docs/field-failures.md #17) and, after VSS_E_SNAPSHOT_SET_IN_PROGRESS,
 after a short wait (§B #1). ``run_scenario`` runs a list of :class:`SessionPlan` as concurrent tasks.
 """
 
@@ -57,7 +57,7 @@ __all__ = [
 
 CTX = VSS_SNAPSHOT_CONTEXT
 WS = VSS_WRITER_STATE
-#: Writer failure codes Microsoft calls transient: wait and retry (vss-facts §6, peers.md §B #17).
+#: Writer failure codes Microsoft calls transient: wait and retry (docs/reference.md §6, docs/field-failures.md #17).
 TRANSIENT_WRITER_ERRORS = frozenset(
     {
         hresults.VSS_E_WRITERERROR_OUTOFRESOURCES,
@@ -183,12 +183,12 @@ def _wait_and_check(op: IVssAsync) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# VShadow (peers.md §A.6, V-1)
+# VShadow (docs/field-failures.md §A.6, V-1)
 # ---------------------------------------------------------------------------------------------
 
 
 def _vshadow_context(persistent: bool, writers: bool) -> int:
-    """VShadow's UpdateFinalContext (peers.md §A.6 V-1 row 1)."""
+    """VShadow's UpdateFinalContext (docs/field-failures.md §A.6 V-1 row 1)."""
     if persistent:
         return int(CTX.VSS_CTX_APP_ROLLBACK if writers else CTX.VSS_CTX_NAS_ROLLBACK)
     return int(CTX.VSS_CTX_BACKUP if writers else CTX.VSS_CTX_FILE_SHARE_BACKUP)
@@ -392,7 +392,7 @@ def vshadow_backup(
     exclude: Collection[str] = (),
     hold: float = 0.0,
 ) -> BackupReport:
-    """``vshadow [-p] [-nw] [-wx=...] C: ...``: create a shadow copy set (peers.md §A.6 V-1).
+    """``vshadow [-p] [-nw] [-wx=...] C: ...``: create a shadow copy set (docs/field-failures.md §A.6 V-1).
 
     Init (no SetContext for VSS_CTX_BACKUP; SetBackupState(true, true, VSS_BT_FULL, false)) →
     GatherWriterMetadata → metadata → client-side component selection (``exclude``: writers by
@@ -463,7 +463,7 @@ def vshadow_backup(
 
 
 # ---------------------------------------------------------------------------------------------
-# restic (peers.md §A.7, R-1)
+# restic (docs/field-failures.md §A.7, R-1)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -493,7 +493,7 @@ def restic_backup(
     retry_every: float = 5.0,
     hold: float = 0.0,
 ) -> BackupReport:
-    """restic's VSS snapshot, component-less VSS_BT_COPY (peers.md §A.7 R-1, ``vss_windows.go``).
+    """restic's VSS snapshot, component-less VSS_BT_COPY (docs/field-failures.md §A.7 R-1, ``vss_windows.go``).
 
     InitializeForBackup → SetContext(VSS_CTX_BACKUP) → SetBackupState(false, false, VSS_BT_COPY,
     false) → GatherWriterMetadata → IsVolumeSupported per volume → StartSnapshotSet, retried every
@@ -591,8 +591,8 @@ def retry_backup(
 
     A try is repeated after ``wait`` virtual seconds when a writer reported a transient failure
     (VSS_E_WRITERERROR_OUTOFRESOURCES, _TIMEOUT, _RETRYABLE: wait 10 minutes, retry up to 3
-    times, vss-facts §6), and after ``busy_wait`` seconds when another set was in creation
-    (VSS_E_SNAPSHOT_SET_IN_PROGRESS, peers.md §B #1); any other failure ends it. ``on_attempt``
+    times, docs/reference.md §6), and after ``busy_wait`` seconds when another set was in creation
+    (VSS_E_SNAPSHOT_SET_IN_PROGRESS, docs/field-failures.md #1); any other failure ends it. ``on_attempt``
     gets each report and whether another try follows.
     """
     if attempts < 1:
@@ -721,7 +721,7 @@ def run_scenario(
 ) -> list[SessionOutcome]:
     """Run every plan as its own task (``session-1``, ``session-2``, ...) until all end.
 
-    The sessions interleave under the system's scheduler (vss-facts §8); ``on_finish`` is called
+    The sessions interleave under the system's scheduler (docs/reference.md §8); ``on_finish`` is called
     as each one ends. Returns the outcomes in plan order.
     """
     outcomes: list[SessionOutcome | None] = [None] * len(plans)

@@ -68,7 +68,7 @@ def _check_count(name: str, value: object) -> int:
 
 
 def writer_identities(*, instance_names: bool = True) -> st.SearchStrategy[WriterIdentity]:
-    """Writer identities with defined usage and source types (vss-facts §1.2).
+    """Writer identities with defined usage and source types (docs/reference.md §1.2).
 
     ``instance_names=False`` leaves the instance name out (a plain ``Initialize``).
     """
@@ -94,7 +94,7 @@ def writer_metadata(
     max_components: int = 4,
     max_file_sets: int = 3,
 ) -> st.SearchStrategy[WriterMetadata]:
-    """Writer Metadata Documents built through ``IVssCreateWriterMetadataEx`` (vss-facts §7.1).
+    """Writer Metadata Documents built through ``IVssCreateWriterMetadataEx`` (docs/reference.md §7.1).
 
     Every call the builder accepts may appear: a restore method, components of both types with
     their file sets and dependencies, exclude lists, alternate location mappings, a backup schema.
@@ -255,7 +255,7 @@ def _fault_actions(event: WriterEvent, violations: bool) -> st.SearchStrategy[Ac
         st.builds(Fail, times=_TIMES),
         st.builds(Sleep, st.sampled_from(_SECONDS[3:]), times=_TIMES),
     ]
-    # SetWriterFailure in OnIdentify is refused (vss-facts §1.5): a violation.
+    # SetWriterFailure in OnIdentify is refused (docs/reference.md §1.5): a violation.
     if event is not WriterEvent.IDENTIFY or violations:
         options.append(st.builds(Veto, st.none() | codes, times=_TIMES))
         options.append(st.builds(ReportFailure, codes, times=_TIMES))
@@ -315,7 +315,7 @@ def fault_scripts(
     max_faults: int = 2,
     violations: bool = False,
 ) -> st.SearchStrategy[dict[WriterEvent, Action]]:
-    """Scripts in which between ``min_faults`` and ``max_faults`` events fail (peers.md §B).
+    """Scripts in which between ``min_faults`` and ``max_faults`` events fail (docs/field-failures.md).
 
     A fault is a veto (SetWriterFailure + false), a bare false, a failure reported with true, or a
     handler that takes 61 s or more; with ``violations=True`` also a raise, a call from the wrong
@@ -436,7 +436,7 @@ def scenarios(
     Each session is a requester kind from ``kinds``, a non-empty subset of ``volumes``, and, for
     VShadow, the subset of ``writer_names`` it keeps (or all; restic selects no components), with a
     start delay, a copy time and up to ``max_attempts`` tries. ``writer_names`` defaults to the
-    in-box writers' names (vss-facts §11).
+    in-box writers' names (docs/reference.md §11).
     """
     names = list(INBOX_WRITER_IDS) if writer_names is None else writer_names
     if isinstance(names, str) or not all(isinstance(n, str) for n in names):

@@ -13,12 +13,12 @@
     )
 
 Every handler first logs ``(event, GetSessionId())`` into ``writer.log`` (on the handler's own
-thread, as vss-facts §1.5 requires), then performs its action; events without an action succeed.
+thread, as docs/reference.md §1.5 requires), then performs its action; events without an action succeed.
 An action with ``times=n`` fires on the first ``n`` deliveries of its event only, later ones
 succeed. Writers are built uninitialized; ``install(system, writers)`` (or ``writer.setup()`` with
 the system current) initializes and subscribes them.
 
-``inbox_writers()`` is the in-box writer set of a Windows Server (vss-facts §11), with the usage
+``inbox_writers()`` is the in-box writer set of a Windows Server (docs/reference.md §11), with the usage
 and source types, restore methods and components of the real Writer Metadata Documents captured on
 a Windows Server 2012 machine (``KevinGoode/vssbackup``, ``data/no_sql/WM*.xml``), trimmed to a few
 file sets per component. ``SqlServerWriter()`` adds SQL Server's writer.
@@ -102,7 +102,9 @@ def _check_times(instance: object, attribute: attrs.Attribute[int | None], value
 def _check_failure_code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in WRITER_FAILURE_CODES:
         allowed = ", ".join(hresults.name_of(code) for code in sorted(WRITER_FAILURE_CODES))
-        raise ValueError(f"{attribute.name}={value!r} must be one of {allowed} (vss-facts §1.5)")
+        raise ValueError(
+            f"{attribute.name}={value!r} must be one of {allowed} (docs/reference.md §1.5)"
+        )
 
 
 def _times_repr(times: int | None) -> str:
@@ -145,10 +147,10 @@ class Fail(Action):
 
 @attrs.frozen(repr=False)
 class Veto(Action):
-    """SetWriterFailure(hr), then return false: a writer veto (peers.md §B #4).
+    """SetWriterFailure(hr), then return false: a writer veto (docs/field-failures.md #4).
 
     ``hr=None`` reports VSS_E_WRITERERROR_NONRETRYABLE. In OnIdentify SetWriterFailure is refused
-    (vss-facts §1.5): the refusal is recorded as a violation, kept in ``writer.errors``, and the
+    (docs/reference.md §1.5): the refusal is recorded as a violation, kept in ``writer.errors``, and the
     handler still returns false.
     """
 
@@ -175,7 +177,7 @@ class Veto(Action):
 
 @attrs.frozen(repr=False)
 class ReportFailure(Action):
-    """SetWriterFailure(hr), then return true: the event still counts as failed (vss-facts §2.2)."""
+    """SetWriterFailure(hr), then return true: the event still counts as failed (docs/reference.md §2.2)."""
 
     hr: int = attrs.field(validator=_check_failure_code)
 
@@ -199,7 +201,7 @@ def _check_exception(instance: object, attribute: attrs.Attribute[Any], value: o
 class Raise(Action):
     """Raise ``exc`` (an instance, or a class instantiated each time) out of the handler.
 
-    Handlers must never throw (vss-facts §1.1): the model records a ``handler-raised`` violation and
+    Handlers must never throw (docs/reference.md §1.1): the model records a ``handler-raised`` violation and
     fails the event with VSS_E_WRITERERROR_NONRETRYABLE.
     """
 
@@ -252,7 +254,7 @@ _THREAD_BOUND = ("GetSessionId", "SetWriterFailure", "SetWriterFailureEx")
 class WrongThread(Action):
     """Call ``method`` (GetSessionId by default) from a worker thread, then return true.
 
-    The thread rule (vss-facts §1.5, peers.md §B #18) refuses the call with ``WrongThreadError``
+    The thread rule (docs/reference.md §1.5, docs/field-failures.md #18) refuses the call with ``WrongThreadError``
     (VSS_E_BAD_STATE) and records a ``wrong-thread`` violation; the error is kept in
     ``writer.errors``. The worker thread is named ``"<writer name> worker"``.
     """
@@ -315,7 +317,7 @@ def file_group(
     restore_metadata: bool = False,
     flags: int = 0,
 ) -> ComponentMetadata:
-    """A VSS_CT_FILEGROUP component; ``files`` are ``(path, filespec, recursive)`` (vss-facts §7.1)."""
+    """A VSS_CT_FILEGROUP component; ``files`` are ``(path, filespec, recursive)`` (docs/reference.md §7.1)."""
     return ComponentMetadata(
         FILEGROUP,
         logical_path,
@@ -419,7 +421,7 @@ def _as_uuid(value: uuid.UUID | str) -> uuid.UUID:
 
 
 class ScriptedWriter(CVssWriterEx2):
-    """A writer whose handlers do what its ``script`` says (vss-facts §1.4).
+    """A writer whose handlers do what its ``script`` says (docs/reference.md §1.4).
 
     Options (keyword-only), as data: the identity given to ``Initialize`` (``name``, ``writer_id``,
     ``usage``, ``source``, ``level``, ``timeout_freeze`` in ms, ``instance_name``), the metadata
@@ -599,7 +601,7 @@ class ScriptedWriter(CVssWriterEx2):
         if self.backup_schema:
             metadata.SetBackupSchema(int(self.backup_schema))
 
-    # -- handlers (vss-facts §1.4) --------------------------------------------------------------
+    # -- handlers (docs/reference.md §1.4) --------------------------------------------------------------
 
     def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
         self._report_metadata(metadata)
@@ -646,7 +648,7 @@ def install(system: VssSystem, writers: Iterable[ScriptedWriter]) -> list[Script
 
 
 # ---------------------------------------------------------------------------------------------
-# Microsoft's sample writer (peers.md §A.5)
+# Microsoft's sample writer (docs/field-failures.md §A.5)
 # ---------------------------------------------------------------------------------------------
 
 #: ``DepWriterId`` in ``Samples/VolumeShadowCopyServiceWriter/cpp/swriter.h``.
@@ -654,13 +656,13 @@ SAMPLE_WRITER_ID = uuid.UUID("079462f1-1079-48dd-b3fb-ccb2f2934ecf")
 
 
 class SampleWriter(ScriptedWriter):
-    """Microsoft's ``DepWriter`` ("MSDNSampleWriter", peers.md §A.5).
+    """Microsoft's ``DepWriter`` ("MSDNSampleWriter", docs/field-failures.md §A.5).
 
     Windows-classic-samples ``Samples/VolumeShadowCopyServiceWriter/cpp/swriter.{h,cpp}``:
     ``Initialize(DepWriterId, L"MSDNSampleWriter", VSS_UT_USERDATA, VSS_ST_OTHER)``; OnIdentify sets
     ``VSS_RME_RESTORE_IF_CAN_REPLACE`` / ``VSS_WRE_ALWAYS`` and adds the file group
     ``FilesComponent`` ("My FileGroup"; notify on backup complete, selectable, selectable for
-    restore) holding ``C:\\MyFiles\\*.dat``; every other handler returns true. peers.md calls the
+    restore) holding ``C:\\MyFiles\\*.dat``; every other handler returns true. docs/field-failures.md calls the
     GUID unknown; it is ``DepWriterId`` from swriter.h, {079462f1-1079-48dd-b3fb-ccb2f2934ecf}.
     ``script`` may still add faults.
     """
@@ -695,10 +697,10 @@ class SampleWriter(ScriptedWriter):
 
 
 # ---------------------------------------------------------------------------------------------
-# The in-box writers of a Windows Server (vss-facts §11)
+# The in-box writers of a Windows Server (docs/reference.md §11)
 # ---------------------------------------------------------------------------------------------
 
-#: Writer name -> writer id, vss-facts §11 (all [DOC] except the name of the Metadata Store Writer, [OBS]).
+#: Writer name -> writer id, docs/reference.md §11 (all [DOC] except the name of the Metadata Store Writer, [OBS]).
 INBOX_WRITER_IDS: Mapping[str, uuid.UUID] = {
     "System Writer": uuid.UUID("e8132975-6f93-4464-a53e-1050253ae220"),
     "Registry Writer": uuid.UUID("afbab4a2-367d-4d15-a586-71dbb18f8485"),
@@ -746,9 +748,9 @@ def _inbox(
 
 
 def inbox_writers() -> list[ScriptedWriter]:
-    """The in-box writers of a Windows Server, new and uninitialized (vss-facts §11).
+    """The in-box writers of a Windows Server, new and uninitialized (docs/reference.md §11).
 
-    Ids and names from vss-facts §11; usage and source types, restore methods and components from
+    Ids and names from docs/reference.md §11; usage and source types, restore methods and components from
     the real WMDs of a Windows Server 2012 machine (``KevinGoode/vssbackup`` ``data/no_sql``: WM3
     System, WM9 Registry, WM10 COM+ REGDB, WM8 WMI, WM4 ASR, WM7 BITS, WM6 Shadow Copy
     Optimization, WM0 Task Scheduler, WM1 VSS Metadata Store, WM2 Performance Counters), with the
@@ -970,7 +972,7 @@ def inbox_writers() -> list[ScriptedWriter]:
 # SQL Server's writer
 # ---------------------------------------------------------------------------------------------
 
-#: vss-facts §11 ([OBS], many captures).
+#: docs/reference.md §11 ([OBS], many captures).
 SQL_SERVER_WRITER_ID = uuid.UUID("a65faa63-5ea8-4ebc-9dbd-a0c4db26912a")
 #: The files of SQL Server's system databases (the captured WM5.xml); others are <db>.mdf, <db>_log.ldf.
 _SYSTEM_DATABASE_FILES = {
@@ -990,9 +992,9 @@ def SqlServerWriter(
     component_type: VSS_COMPONENT_TYPE = DATABASE,
     script: Mapping[WriterEvent, Action] | None = None,
 ) -> ScriptedWriter:
-    """SQL Server's writer, "SqlServerWriter" {a65faa63-5ea8-4ebc-9dbd-a0c4db26912a} (vss-facts §11).
+    """SQL Server's writer, "SqlServerWriter" {a65faa63-5ea8-4ebc-9dbd-a0c4db26912a} (docs/reference.md §11).
 
-    One component per database, at logical path ``server`` (vss-facts §10.3:
+    One component per database, at logical path ``server`` (docs/reference.md §10.3:
     ``SqlServerWriter:\\HOSTNAME\\master``), notify on backup complete, selectable, selectable for
     restore, VSS_CF_APP_ROLLBACK_RECOVERY; files in ``data_path``. USER_DATA / TRANSACTED_DB,
     VSS_RME_RESTORE_IF_CAN_REPLACE / VSS_WRE_ALWAYS and backup schema 881, as in the captured WMD.

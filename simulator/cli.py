@@ -65,7 +65,7 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
-    help="Concurrent backup sessions (VSS allows up to 64, vss-facts §6).",
+    help="Concurrent backup sessions (VSS allows up to 64, docs/reference.md §6).",
 )
 @click.option(
     "--trace-out",
@@ -101,7 +101,7 @@ def demo(seed: int | None, sessions: int, trace_out: str | None) -> None:
         )
         click.echo(
             "fault: SqlServerWriter vetoes its first PrepareForSnapshot with "
-            "VSS_E_WRITERERROR_RETRYABLE (peers.md §B #4); requesters retry transient writer "
+            "VSS_E_WRITERERROR_RETRYABLE (docs/field-failures.md #4); requesters retry transient writer "
             "errors after 600 s and a busy StartSnapshotSet after 5 s"
         )
         kinds = ", ".join(f"{i + 1} {p.kind} {'+'.join(p.volumes)}" for i, p in enumerate(plans))

@@ -1,4 +1,4 @@
-"""HRESULT codes of the VSS API, with the Windows header values (vss-facts §5).
+"""HRESULT codes of the VSS API, with the Windows header values (docs/reference.md §5).
 
 Values are the unsigned 32-bit form (``VSS_E_BAD_STATE == 0x80042301``). The helpers accept the
 signed form too.

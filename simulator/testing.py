@@ -1,6 +1,6 @@
 """Property testing against the model: ``VssStateMachine``, a Hypothesis state machine to extend.
 
-API.md "Property testing"::
+docs/api.md "Property testing"::
 
     class MyWriterMachine(VssStateMachine):
         def make_writers(self, system):
@@ -13,7 +13,7 @@ concurrent sessions, complete backups and restores of their saved BCDs), provide
 virtual time against a fresh ``VssSystem`` whose generator Hypothesis draws, so failing
 interleavings shrink too. Its invariants fail on any ``system.violations`` entry and on broken
 model invariants: after OnFreeze always OnThaw or OnAbort, never OnAbort after OnPostSnapshot,
-restore events in order, at most one set in creation (vss-facts §4.2, §4.4, §8), and every
+restore events in order, at most one set in creation (docs/reference.md §4.2, §4.4, §8), and every
 injected provider fault reaching its requester with the documented code (§6, §9).
 """
 
@@ -71,7 +71,7 @@ __all__ = [
     "run_backup",
 ]
 
-#: The next documented call of a backup in each phase (vss-facts §3.2).
+#: The next documented call of a backup in each phase (docs/reference.md §3.2).
 NEXT_BACKUP_STEP: dict[Phase, Call] = {
     Phase.BACKUP_INITIALIZED: Call.GATHER_WRITER_METADATA,
     Phase.METADATA_GATHERED: Call.START_SNAPSHOT_SET,
@@ -109,7 +109,7 @@ def run_backup(
     *,
     observe: Observer | None = None,
 ) -> None:
-    """One complete backup of C:\\ (vss-facts §3.2), retrying while another set is in creation.
+    """One complete backup of C:\\ (docs/reference.md §3.2), retrying while another set is in creation.
 
     ``observe(bc, error)`` is told how DoSnapshotSet ended; a failed set is aborted (§4.2).
     """
@@ -140,7 +140,7 @@ def run_backup(
 
 
 def _add_all_components(bc: IVssBackupComponents) -> None:
-    """Include every selectable or top-level component explicitly (vss-facts §7.4)."""
+    """Include every selectable or top-level component explicitly (docs/reference.md §7.4)."""
     for index in range(bc.GetWriterMetadataCount()):
         instance_id, metadata = bc.GetWriterMetadata(index)
         writer_id = metadata.GetIdentity()[1]
@@ -167,7 +167,7 @@ _BcdComponent = tuple[uuid.UUID, uuid.UUID, VSS_COMPONENT_TYPE, str | None, str]
 
 
 def _bcd_components(bc: IVssBackupComponents) -> Iterator[_BcdComponent]:
-    """The components of the object's BCD, through GetWriterComponents (vss-facts §3.3 row 5)."""
+    """The components of the object's BCD, through GetWriterComponents (docs/reference.md §3.3 row 5)."""
     for index in range(bc.GetWriterComponentsCount()):
         writer_components = bc.GetWriterComponents(index)
         instance_id, writer_id = writer_components.GetWriterInfo()
@@ -182,7 +182,7 @@ def _bcd_components(bc: IVssBackupComponents) -> Iterator[_BcdComponent]:
             )
 
 
-#: Events of the backup life cycle: none belongs in a restore session (vss-facts §4.4).
+#: Events of the backup life cycle: none belongs in a restore session (docs/reference.md §4.4).
 _BACKUP_EVENTS = frozenset(
     {
         "OnPrepareBackup",
@@ -199,7 +199,7 @@ _RESTORE_EVENTS = ("OnPreRestore", "OnPostRestore")
 
 
 def check_event_order(system: VssSystem) -> list[str]:
-    """Breaches of the documented event guarantees, one message each (vss-facts §4.2, §4.4).
+    """Breaches of the documented event guarantees, one message each (docs/reference.md §4.2, §4.4).
 
     After OnFreeze a writer always gets OnThaw or OnAbort in that session (once the session's
     object is released), and never OnAbort after OnPostSnapshot. In a session with restore events,
@@ -228,7 +228,7 @@ def check_event_order(system: VssSystem) -> list[str]:
 
 
 def _restore_order(writer: str | None, events: list[str], session: uuid.UUID | None) -> list[str]:
-    """Breaches of the restore timeline by one writer's events of one session (vss-facts §4.4)."""
+    """Breaches of the restore timeline by one writer's events of one session (docs/reference.md §4.4)."""
     problems = [
         f"{writer} got backup event {e} in restore session {session}"
         for e in events
@@ -242,9 +242,9 @@ def _restore_order(writer: str | None, events: list[str], session: uuid.UUID | N
     return problems
 
 
-# -- faults (vss-facts §6, §9) ----------------------------------------------------------------
+# -- faults (docs/reference.md §6, §9) ----------------------------------------------------------------
 
-#: The provider calls of shadow copy creation, in the order VSS makes them (vss-facts §9).
+#: The provider calls of shadow copy creation, in the order VSS makes them (docs/reference.md §9).
 CREATION_STEPS = (
     "BeginPrepareSnapshot",
     "EndPrepareSnapshots",
@@ -255,11 +255,11 @@ CREATION_STEPS = (
     "PostFinalCommitSnapshots",
 )
 
-#: Codes the model raises for the kernel, not a provider's to return (vss-facts §6).
+#: Codes the model raises for the kernel, not a provider's to return (docs/reference.md §6).
 _KERNEL_CODES = frozenset({hr.VSS_E_FLUSH_WRITES_TIMEOUT, hr.VSS_E_HOLD_WRITES_TIMEOUT})
 
 #: Fault codes a provider may return, by name, each with the code its requester sees: the
-#: allowed codes pass unchanged, any other becomes VSS_E_UNEXPECTED_PROVIDER_ERROR (vss-facts §9).
+#: allowed codes pass unchanged, any other becomes VSS_E_UNEXPECTED_PROVIDER_ERROR (docs/reference.md §9).
 PROVIDER_FAULTS: dict[str, tuple[int, int]] = {
     **{hr.name_of(code): (code, code) for code in sorted(PROVIDER_CODES - _KERNEL_CODES)},
     **{
@@ -268,12 +268,12 @@ PROVIDER_FAULTS: dict[str, tuple[int, int]] = {
     },
 }
 
-#: The kernel's flush-and-hold window around CommitSnapshots, in ms (vss-facts §6).
+#: The kernel's flush-and-hold window around CommitSnapshots, in ms (docs/reference.md §6).
 HOLD_WINDOW_MS = 10_000
 
 
 class FaultProvider(VssProvider):
-    """A software provider for C:\\ only, chosen before the system provider (vss-facts §9).
+    """A software provider for C:\\ only, chosen before the system provider (docs/reference.md §9).
 
     ``arm(step, fault, times)`` makes creation step ``step`` fail ``times`` times with
     ``PROVIDER_FAULTS[fault]``; ``delay(ms)`` makes the next CommitSnapshots take ``ms``
@@ -423,7 +423,7 @@ class VssStateMachine(RuleBasedStateMachine):
         return self.system
 
     def _check_creation(self, bc: IVssBackupComponents, error: VssError | None) -> None:
-        """The requester sees the code of the fault the provider injected (vss-facts §6, §9)."""
+        """The requester sees the code of the fault the provider injected (docs/reference.md §6, §9)."""
         set_id = bc.snapshot_set_id
         expected = None
         if self.provider is not None and set_id is not None:
@@ -439,7 +439,7 @@ class VssStateMachine(RuleBasedStateMachine):
         )
         assert isinstance(error, VssError) and error.hresult == expected, (
             f"DoSnapshotSet failed with {error.name} ({error}); the requester must see "
-            f"{hr.name_of(expected)} (vss-facts §6, §9)"
+            f"{hr.name_of(expected)} (docs/reference.md §6, §9)"
         )
 
     # -- rules --------------------------------------------------------------------------------
@@ -534,7 +534,7 @@ class VssStateMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.system is not None and self.system.creating_session_id is None)
     @rule(count=st.integers(min_value=2, max_value=4), component_mode=st.booleans())
     def concurrent_backups(self, count: int, component_mode: bool) -> None:
-        """Several complete backups at once, each on its own task (vss-facts §8)."""
+        """Several complete backups at once, each on its own task (docs/reference.md §8)."""
         system = self._system
         outcomes: list[tuple[IVssBackupComponents, VssError | None]] = []
 
@@ -550,7 +550,7 @@ class VssStateMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.system is not None and self.system.creating_session_id is None)
     @rule(target=backups)
     def backup(self) -> _SavedBackup | MultipleResults[_SavedBackup]:
-        """One complete component-mode backup on the main thread (vss-facts §3.2); its BCD
+        """One complete component-mode backup on the main thread (docs/reference.md §3.2); its BCD
         (SaveAsXML) is kept for ``restore``. A failed set is aborted and keeps nothing."""
         with self._system.CreateVssBackupComponents() as bc:
             bc.InitializeForBackup()
@@ -581,7 +581,7 @@ class VssStateMachine(RuleBasedStateMachine):
         ),
     )
     def restore(self, saved: _SavedBackup, status: VSS_FILE_RESTORE_STATUS) -> None:
-        """A complete restore of a saved BCD on the main thread (vss-facts §3.3), every component
+        """A complete restore of a saved BCD on the main thread (docs/reference.md §3.3), every component
         of a running writer selected; each writer's events checked against §4.4."""
         system = self._system
         with system.CreateVssBackupComponents() as bc:
@@ -605,7 +605,7 @@ class VssStateMachine(RuleBasedStateMachine):
                     continue
                 raise AssertionError(
                     f"SetSelectedForRestore took {name!r} of writer {writer_id}, which is not "
-                    "running (vss-facts §3.3 row 6: VSS_E_OBJECT_NOT_FOUND)"
+                    "running (docs/reference.md §3.3 row 6: VSS_E_OBJECT_NOT_FOUND)"
                 )
             bc.PreRestore().Wait()
             for writer_id, kind, path, name in selected:
@@ -623,14 +623,14 @@ class VssStateMachine(RuleBasedStateMachine):
     )
     def inject_provider_fault(self, step: str, fault: str, times: int) -> None:
         """Once per machine: the C:\\ provider fails ``step`` with ``fault`` ``times`` times,
-        then behaves (vss-facts §9)."""
+        then behaves (docs/reference.md §9)."""
         self._fault_armed = True
         self._fault_provider().arm(step, fault, times)
 
     @rule(milliseconds=st.sampled_from([0, 500, 2_000, 9_999, 10_000, 10_001, 12_000]))
     def delay_next_commit(self, milliseconds: int) -> None:
         """The next CommitSnapshots of the C:\\ provider takes ``milliseconds`` of virtual time;
-        past 10 s the set fails with VSS_E_HOLD_WRITES_TIMEOUT (vss-facts §6)."""
+        past 10 s the set fails with VSS_E_HOLD_WRITES_TIMEOUT (docs/reference.md §6)."""
         self._fault_provider().delay(milliseconds)
 
     def _fault_provider(self) -> FaultProvider:
@@ -656,7 +656,7 @@ class VssStateMachine(RuleBasedStateMachine):
 
     @invariant()
     def faults_reach_requesters(self) -> None:
-        """Every set the provider broke was reported to its requester (vss-facts §9)."""
+        """Every set the provider broke was reported to its requester (docs/reference.md §9)."""
         if self.provider is not None:
             unseen = {str(k): hr.name_of(v) for k, v in self.provider.expected.items()}
             assert not unseen, f"provider faults no requester saw: {unseen}"
@@ -668,7 +668,7 @@ def _check_restore(
     chosen: set[tuple[str, VSS_WRITERRESTORE_ENUM]],
     status: VSS_FILE_RESTORE_STATUS,
 ) -> list[str]:
-    """Breaches of the restore timeline in one session (vss-facts §4.4): the order of each
+    """Breaches of the restore timeline in one session (docs/reference.md §4.4): the order of each
     writer's events; OnPreRestore to the writers with a selected component (unless their restore
     method is VSS_WRE_NEVER) and to no other; OnPostRestore to each that took OnPreRestore, a
     VSS_WRE_IF_REPLACE_FAILS writer only after VSS_RS_FAILED (the model's [INF] sign of a failed

@@ -8,15 +8,15 @@ names and signatures below are stable:
   ``self.on_event(event, arg)``: a subclass overrides that one method to script or record events.
 * ``make_writer(system, name=..., cls=..., **kwargs)``: instantiate, Initialize, Subscribe.
 * ``drive_to(bc, phase, *, writerless=False, exclude=())``: the documented happy-path calls that
-  bring a fresh IVssBackupComponents to ``phase`` (vss-facts §3.2, §3.3).
+  bring a fresh IVssBackupComponents to ``phase`` (docs/reference.md §3.2, §3.3).
 * ``backup_xml(system, *, exclude=())``: the BCD of a complete component-mode backup, for restores.
 * ``phase_of(bc)``: ``bc.phase`` for a second assert after a call (see its docstring).
 * ``settle(op)``: wait for an IVssAsync without raising; its final QueryStatus.
 * ``instance_id(writer)``, ``writer_status(bc, writer)``: a writer's instance id and its status in
   the object's session.
-* ``FULL_BACKUP``: the handler names of a full backup, Identify first (vss-facts §4.1).
+* ``FULL_BACKUP``: the handler names of a full backup, Identify first (docs/reference.md §4.1).
 * ``begin_backup(bc)``, ``complete_backup(bc)``, ``full_backup(system)``: a non-component backup
-  of C:\\ up to GatherWriterMetadata, to the end, or on a new object (vss-facts §4.1, §8).
+  of C:\\ up to GatherWriterMetadata, to the end, or on a new object (docs/reference.md §4.1, §8).
 * ``system``: a fixture, a fresh ``VssSystem(seed=0)`` whatever ``--vss-seed`` says.
 
 All of them work with the ``vss_system`` fixture as well as inside ``with VssSystem(seed=...)``.
@@ -91,12 +91,12 @@ class QuietWriter(CVssWriterEx2):
     ``arg`` is the handler's argument (its components, or BackupShutdown's snapshot set id), or
     ``NO_ARG`` for OnPrepareSnapshot, OnFreeze, OnThaw, OnAbort and OnIdentify. OnIdentify first
     sets a restore method (VSS_RME_RESTORE_IF_CAN_REPLACE, VSS_WRE_ALWAYS, so it takes restore
-    events, vss-facts §4.4) and reports one selectable FILEGROUP component ``"Files"`` (no logical
+    events, docs/reference.md §4.4) and reports one selectable FILEGROUP component ``"Files"`` (no logical
     path) with one file set ``C:\\MyFiles\\*``.
     """
 
     def on_event(self, event: WriterEvent, arg: Any) -> bool:
-        """The result of the handler of ``event``: True (vss-facts §1.4)."""
+        """The result of the handler of ``event``: True (docs/reference.md §1.4)."""
         return True
 
     def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
@@ -148,7 +148,7 @@ def make_writer(
     cls: type[CVssWriter] = QuietWriter,
     **kwargs: Any,
 ) -> CVssWriter:
-    """Instantiate ``cls()``, Initialize it on ``system`` and Subscribe it (vss-facts §1.1).
+    """Instantiate ``cls()``, Initialize it on ``system`` and Subscribe it (docs/reference.md §1.1).
 
     ``writer_id`` defaults to a fresh GUID from ``system.new_guid()``; the other keyword arguments
     go to ``Initialize`` (``level=``, ``timeout_freeze=``, ...). Usage and source type are
@@ -167,7 +167,7 @@ def make_writer(
 
 
 def instance_id(writer: CVssWriter) -> uuid.UUID:
-    """The instance id VSS gave this writer instance (vss-facts §1.2)."""
+    """The instance id VSS gave this writer instance (docs/reference.md §1.2)."""
     return writer._vss.instance_id
 
 
@@ -178,7 +178,7 @@ def phase_of(bc: IVssBackupComponents) -> Phase:
 
 
 def settle(op: IVssAsync) -> int:
-    """Wait for ``op`` to end without raising; its final status (vss-facts §3.4)."""
+    """Wait for ``op`` to end without raising; its final status (docs/reference.md §3.4)."""
     with contextlib.suppress(VssError):
         op.Wait()
     return op.QueryStatus()
@@ -186,7 +186,7 @@ def settle(op: IVssAsync) -> int:
 
 def writer_status(bc: IVssBackupComponents, writer: CVssWriter) -> VssWriterStatus | None:
     """GatherWriterStatus, then the status of ``writer`` in ``bc``'s session (None: it has none,
-    e.g. after a failed Identify, vss-facts §1.4)."""
+    e.g. after a failed Identify, docs/reference.md §1.4)."""
     bc.GatherWriterStatus().Wait()
     wanted = instance_id(writer)
     for index in range(bc.GetWriterStatusCount()):
@@ -197,10 +197,10 @@ def writer_status(bc: IVssBackupComponents, writer: CVssWriter) -> VssWriterStat
 
 
 # ---------------------------------------------------------------------------------------------
-# a plain backup: not in component mode, every writer takes part (vss-facts §4.5)
+# a plain backup: not in component mode, every writer takes part (docs/reference.md §4.5)
 # ---------------------------------------------------------------------------------------------
 
-#: Identify, then the seven events of a full backup, in order (vss-facts §4.1).
+#: Identify, then the seven events of a full backup, in order (docs/reference.md §4.1).
 FULL_BACKUP = [
     "OnIdentify",
     "OnPrepareBackup",
@@ -222,7 +222,7 @@ def system() -> Iterator[VssSystem]:
 
 def begin_backup(bc: IVssBackupComponents) -> IVssBackupComponents:
     """InitializeForBackup, SetBackupState (not component mode, VSS_BT_FULL) and
-    GatherWriterMetadata on a fresh ``bc`` (vss-facts §4.1 steps 1–2); returns ``bc``."""
+    GatherWriterMetadata on a fresh ``bc`` (docs/reference.md §4.1 steps 1–2); returns ``bc``."""
     bc.InitializeForBackup()
     bc.SetBackupState(False, False, VSS_BT_FULL)
     bc.GatherWriterMetadata().Wait()
@@ -230,7 +230,7 @@ def begin_backup(bc: IVssBackupComponents) -> IVssBackupComponents:
 
 
 def complete_backup(bc: IVssBackupComponents, *, retry_every: float = 5.0) -> tuple[uuid.UUID, int]:
-    """The rest of a complete backup of C:\\ on an initialized ``bc`` (vss-facts §4.1):
+    """The rest of a complete backup of C:\\ on an initialized ``bc`` (docs/reference.md §4.1):
     SetBackupState (not component mode, VSS_BT_FULL), GatherWriterMetadata, StartSnapshotSet
     (retried every ``retry_every`` virtual seconds while another set is in creation, §8),
     AddToSnapshotSet, PrepareForBackup, DoSnapshotSet, BackupComplete. Returns the set id and how
@@ -269,8 +269,8 @@ def full_backup(system: VssSystem, *, retry_every: float = 5.0) -> uuid.UUID:
 WRITERLESS_UNREACHABLE: dict[Phase, str] = {
     P.CREATED: "the object takes the writerless table only once SetContext has run",
     P.BACKUP_INITIALIZED: "the object takes the writerless table only once SetContext has run",
-    P.PREPARED_FOR_BACKUP: "PrepareForBackup needs writers (vss-facts §3.5)",
-    P.BACKUP_COMPLETED: "BackupComplete needs writers (vss-facts §3.5)",
+    P.PREPARED_FOR_BACKUP: "PrepareForBackup needs writers (docs/reference.md §3.5)",
+    P.BACKUP_COMPLETED: "BackupComplete needs writers (docs/reference.md §3.5)",
     P.RESTORE_INITIALIZED: "a restore takes no SetContext: it is never writerless",
     P.RESTORE_METADATA_GATHERED: "a restore takes no SetContext: it is never writerless",
     P.PRE_RESTORED: "a restore takes no SetContext: it is never writerless",
@@ -311,7 +311,7 @@ def _bcd_components(bc: IVssBackupComponents) -> list[tuple[uuid.UUID, uuid.UUID
 
 def backup_xml(system: VssSystem, *, exclude: Collection[str] = ()) -> str:
     """Run a complete component-mode backup of C:\\ with every reported component (except the
-    names in ``exclude``) on a new object, and return its BCD (SaveAsXML, vss-facts §3.2 row 18).
+    names in ``exclude``) on a new object, and return its BCD (SaveAsXML, docs/reference.md §3.2 row 18).
     The object is released (BackupShutdown) before this returns."""
     with system.CreateVssBackupComponents() as bc:
         drive_to(bc, P.BACKUP_COMPLETED, exclude=exclude)
@@ -327,7 +327,7 @@ def drive_to(
 ) -> IVssBackupComponents:
     """Make the documented happy-path calls on a fresh ``bc`` until ``bc.phase is phase``.
 
-    Backup (vss-facts §3.2): InitializeForBackup; SetContext (only for CONTEXT_SET, or always with
+    Backup (docs/reference.md §3.2): InitializeForBackup; SetContext (only for CONTEXT_SET, or always with
     ``writerless=True``: VSS_CTX_FILE_SHARE_BACKUP); SetBackupState(component mode unless writerless,
     VSS_BT_FULL); GatherWriterMetadata and AddComponent of every reported component (names in
     ``exclude`` left out) → METADATA_GATHERED; StartSnapshotSet, AddToSnapshotSet("C:\\") →
@@ -336,7 +336,7 @@ def drive_to(
     StartSnapshotSet; SNAPSHOT_SET_FAILED is a DoSnapshotSet cancelled through its IVssAsync
     (§3.4), so it fails whatever the writers do; RELEASED is Release after initialization.
 
-    Restore (vss-facts §3.3): a complete backup runs first on another object of the same system
+    Restore (docs/reference.md §3.3): a complete backup runs first on another object of the same system
     (``backup_xml``); then InitializeForRestore(xml); GatherWriterMetadata and SetSelectedForRestore
     for every component of a running writer → RESTORE_METADATA_GATHERED; PreRestore,
     SetFileRestoreStatus(VSS_RS_ALL) → PRE_RESTORED; PostRestore → POST_RESTORED.

@@ -1,6 +1,6 @@
 """The event sequences of a backup, the abort rules, BackupShutdown and the timeouts.
 
-vss-facts §4.1 (timeline), §4.2 (Abort triggers and guarantees), §4.3 (BackupShutdown), §4.5 (who
+docs/reference.md §4.1 (timeline), §4.2 (Abort triggers and guarantees), §4.3 (BackupShutdown), §4.5 (who
 takes part), §6 (Freeze→Thaw window, flush-and-hold), §9 (provider order and code conversion),
 §1.4/§1.5 (handler results, SetWriterFailure(Ex)), §3.4 (IVssAsync). Every test runs on the
 ``system`` fixture, whose tear-down checks the two §4.2 guarantees on the whole run.
@@ -64,7 +64,7 @@ from simulator import (
     WriterEvent,
 )
 
-#: A writer's events up to a veto at Freeze, then VSS's own Abort (vss-facts §4.2 trigger 2).
+#: A writer's events up to a veto at Freeze, then VSS's own Abort (docs/reference.md §4.2 trigger 2).
 FROZEN_THEN_ABORTED = ["OnIdentify", "OnPrepareBackup", "OnPrepareSnapshot", "OnFreeze", "OnAbort"]
 
 
@@ -74,7 +74,7 @@ FROZEN_THEN_ABORTED = ["OnIdentify", "OnPrepareBackup", "OnPrepareSnapshot", "On
 
 
 def broken_guarantees(events_by_writer: dict[tuple[Any, Any], list[str]]) -> list[str]:
-    """Breaches of vss-facts §4.2: after OnFreeze always OnThaw or OnAbort; never OnAbort after
+    """Breaches of docs/reference.md §4.2: after OnFreeze always OnThaw or OnAbort; never OnAbort after
     OnPostSnapshot. ``events_by_writer`` maps (session, writer) to its handler names in order."""
     problems = []
     for (session, writer), events in events_by_writer.items():
@@ -165,7 +165,7 @@ def prepared(
     context: int | None = None,
     volumes: tuple[str, ...] = ("C:\\",),
 ) -> tuple[IVssBackupComponents, uuid.UUID]:
-    """A requester up to a finished PrepareForBackup (vss-facts §4.1 steps 1–6): every writer's
+    """A requester up to a finished PrepareForBackup (docs/reference.md §4.1 steps 1–6): every writer's
     component included unless ``include`` names the writers; returns the object and the set id."""
     bc = system.CreateVssBackupComponents()
     bc.InitializeForBackup()
@@ -222,7 +222,7 @@ def session_steps(system: VssSystem, session_id: uuid.UUID, writer: str) -> list
 def test_full_component_mode_backup_sends_the_seven_events_after_identify(
     system: VssSystem,
 ) -> None:
-    """vss-facts §4.1: PrepareForBackup … BackupShutdown, after Identify; writers STABLE at the end."""
+    """docs/reference.md §4.1: PrepareForBackup … BackupShutdown, after Identify; writers STABLE at the end."""
     writer = scripted(system, "Full")
     bc, set_id = prepared(system)
     bc.DoSnapshotSet().Wait()
@@ -233,7 +233,7 @@ def test_full_component_mode_backup_sends_the_seven_events_after_identify(
     bc.Release()
     assert system.events(writer) == FULL
     assert system.events(writer, session_id=session) == FULL
-    assert session != set_id  # distinct ids (vss-facts §8 [INF])
+    assert session != set_id  # distinct ids (docs/reference.md §8 [INF])
     assert writer.args["OnBackupShutdown"] == [set_id]
     for handler in ("OnPrepareBackup", "OnPostSnapshot", "OnBackupComplete"):
         (components,) = writer.args[handler]
@@ -242,7 +242,7 @@ def test_full_component_mode_backup_sends_the_seven_events_after_identify(
 
 
 def test_non_component_mode_passes_no_components(system: VssSystem) -> None:
-    """vss-facts §4.5: without component mode every writer takes part, with components NULL."""
+    """docs/reference.md §4.5: without component mode every writer takes part, with components NULL."""
     first = scripted(system, "First")
     second = scripted(system, "Second")
     bc, _ = prepared(system, components=False)
@@ -259,7 +259,7 @@ def test_non_component_mode_passes_no_components(system: VssSystem) -> None:
 def test_component_mode_writer_without_included_component_gets_identify_and_shutdown(
     system: VssSystem,
 ) -> None:
-    """vss-facts §4.5: no explicit component before PrepareForBackup → no further events, only
+    """docs/reference.md §4.5: no explicit component before PrepareForBackup → no further events, only
     the BackupShutdown VSS itself generates on Release (§4.3)."""
     chosen = scripted(system, "Chosen")
     left_out = scripted(system, "Left out")
@@ -273,7 +273,7 @@ def test_component_mode_writer_without_included_component_gets_identify_and_shut
 
 
 def test_freeze_goes_front_end_back_end_system_and_thaw_in_reverse(system: VssSystem) -> None:
-    """vss-facts §4.1 8b: Freeze by level FRONT_END, BACK_END, SYSTEM whatever the subscription
+    """docs/reference.md §4.1 8b: Freeze by level FRONT_END, BACK_END, SYSTEM whatever the subscription
     order; Thaw in the reverse order ([INF], the coordinator's policy)."""
     scripted(system, "System", level=VSS_APP_SYSTEM)
     scripted(system, "BackEnd", level=VSS_APP_BACK_END)
@@ -300,7 +300,7 @@ def test_freeze_goes_front_end_back_end_system_and_thaw_in_reverse(system: VssSy
 
 
 def test_provider_calls_interleave_with_the_events(system: VssSystem) -> None:
-    """vss-facts §4.1 8–8j and §9: BeginPrepareSnapshot per volume after PrepareForSnapshot,
+    """docs/reference.md §4.1 8–8j and §9: BeginPrepareSnapshot per volume after PrepareForSnapshot,
     EndPrepareSnapshots before Freeze, PreCommit/Commit/PostCommit between Freeze and Thaw,
     the final commits before PostSnapshot."""
     system.add_volume("D:\\")
@@ -328,7 +328,7 @@ def test_provider_calls_interleave_with_the_events(system: VssSystem) -> None:
         "OnPostSnapshot",
         "OnBackupComplete",
     ]
-    # Release: BackupShutdown and the two auto-release copies deleted (vss-facts §3.1, §4.3).
+    # Release: BackupShutdown and the two auto-release copies deleted (docs/reference.md §3.1, §4.3).
     assert sorted(steps[steps.index("OnBackupComplete") + 1 :]) == [
         "DeleteSnapshot",
         "DeleteSnapshot",
@@ -345,7 +345,7 @@ def test_provider_calls_interleave_with_the_events(system: VssSystem) -> None:
 
 
 def test_freeze_veto_aborts_every_joined_writer(system: VssSystem) -> None:
-    """vss-facts §4.2 trigger 2: OnFreeze false → FAILED_AT_FREEZE, OnAbort to every writer that
+    """docs/reference.md §4.2 trigger 2: OnFreeze false → FAILED_AT_FREEZE, OnAbort to every writer that
     joined (even one not yet frozen), no Thaw or PostSnapshot; DoSnapshotSet fails with
     VSS_E_UNEXPECTED_WRITER_ERROR. A writer that never joined gets no OnAbort."""
     early = scripted(system, "Early", level=VSS_APP_FRONT_END)
@@ -372,7 +372,7 @@ def test_freeze_veto_aborts_every_joined_writer(system: VssSystem) -> None:
 
 
 def test_thaw_failure_aborts(system: VssSystem) -> None:
-    """vss-facts §4.2 trigger 2: OnThaw false → FAILED_AT_THAW, Abort, no PostSnapshot."""
+    """docs/reference.md §4.2 trigger 2: OnThaw false → FAILED_AT_THAW, Abort, no PostSnapshot."""
     fine = scripted(system, "Fine")
     bad = scripted(system, "Bad")
     bad.script["OnThaw"] = lambda w: False
@@ -390,7 +390,7 @@ def test_thaw_failure_aborts(system: VssSystem) -> None:
 def test_prepare_snapshot_veto_sends_no_abort_until_the_requester_aborts(
     system: VssSystem,
 ) -> None:
-    """vss-facts §4.2: a PrepareForSnapshot failure generates no Abort; the requester's
+    """docs/reference.md §4.2: a PrepareForSnapshot failure generates no Abort; the requester's
     AbortBackup then delivers it. No Freeze follows the veto."""
     other = scripted(system, "Other")
     veto = scripted(system, "Veto")
@@ -411,7 +411,7 @@ def test_prepare_snapshot_veto_sends_no_abort_until_the_requester_aborts(
 
 
 def test_post_snapshot_failure_keeps_the_set(system: VssSystem) -> None:
-    """vss-facts §4.2: a PostSnapshot failure generates no Abort; the set exists ([INF]:
+    """docs/reference.md §4.2: a PostSnapshot failure generates no Abort; the set exists ([INF]:
     DoSnapshotSet succeeds) and the writer shows FAILED_AT_POST_SNAPSHOT."""
     writer = scripted(system, "Post")
     writer.script["OnPostSnapshot"] = lambda w: False
@@ -429,7 +429,7 @@ def test_post_snapshot_failure_keeps_the_set(system: VssSystem) -> None:
 
 
 def test_abort_backup_after_prepare_for_backup(system: VssSystem) -> None:
-    """vss-facts §3.1, §4.2 trigger 1: AbortBackup after PrepareForBackup → OnAbort; the
+    """docs/reference.md §3.1, §4.2 trigger 1: AbortBackup after PrepareForBackup → OnAbort; the
     following BackupShutdown carries GUID_NULL (no copy was made, §4.3)."""
     writer = scripted(system, "Writer")
     bc, _ = prepared(system)
@@ -442,7 +442,7 @@ def test_abort_backup_after_prepare_for_backup(system: VssSystem) -> None:
 
 
 def test_abort_backup_after_failed_creation_delivers_abort_twice(system: VssSystem) -> None:
-    """vss-facts §4.2: the requester cannot tell whether VSS already aborted, so it calls
+    """docs/reference.md §4.2: the requester cannot tell whether VSS already aborted, so it calls
     AbortBackup anyway; OnAbort may come more than once and writers must tolerate it."""
     writer = scripted(system, "Veto")
     writer.script["OnFreeze"] = lambda w: False
@@ -460,7 +460,7 @@ def test_abort_backup_after_failed_creation_delivers_abort_twice(system: VssSyst
 
 
 def test_release_before_any_set_sends_guid_null(system: VssSystem) -> None:
-    """vss-facts §4.3: released before StartSnapshotSet → BackupShutdown(GUID_NULL)."""
+    """docs/reference.md §4.3: released before StartSnapshotSet → BackupShutdown(GUID_NULL)."""
     writer = scripted(system, "Writer")
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()
@@ -472,7 +472,7 @@ def test_release_before_any_set_sends_guid_null(system: VssSystem) -> None:
 
 
 def test_release_deletes_auto_release_copies(system: VssSystem) -> None:
-    """vss-facts §3.1: Release deletes the auto-release copies (default VSS_CTX_BACKUP)."""
+    """docs/reference.md §3.1: Release deletes the auto-release copies (default VSS_CTX_BACKUP)."""
     scripted(system, "Writer")
     bc, set_id = prepared(system)
     bc.DoSnapshotSet().Wait()
@@ -483,7 +483,7 @@ def test_release_deletes_auto_release_copies(system: VssSystem) -> None:
 
 
 def test_release_keeps_persistent_copies(system: VssSystem) -> None:
-    """vss-facts §3.1, §7.6: VSS_CTX_APP_ROLLBACK is persistent with no auto-release, so the
+    """docs/reference.md §3.1, §7.6: VSS_CTX_APP_ROLLBACK is persistent with no auto-release, so the
     copy outlives the object; BackupShutdown still carries the set id."""
     writer = scripted(system, "Writer")
     bc, set_id = prepared(system, context=VSS_CTX_APP_ROLLBACK)
@@ -497,7 +497,7 @@ def test_release_keeps_persistent_copies(system: VssSystem) -> None:
 
 
 def test_with_block_that_raises_still_releases(system: VssSystem) -> None:
-    """vss-facts §3.1: leaving ``with`` by an exception releases the object: the set left in
+    """docs/reference.md §3.1: leaving ``with`` by an exception releases the object: the set left in
     creation is aborted (OnAbort), BackupShutdown(GUID_NULL) follows, the creation lock is free."""
     writer = scripted(system, "Writer")
     bc = system.CreateVssBackupComponents()
@@ -521,7 +521,7 @@ def test_with_block_that_raises_still_releases(system: VssSystem) -> None:
 
 
 def test_freeze_overrunning_the_default_window_times_out(system: VssSystem) -> None:
-    """vss-facts §6, KB 915331: OnFreeze working 90 s with the default 60000 ms window →
+    """docs/reference.md §6, KB 915331: OnFreeze working 90 s with the default 60000 ms window →
     FAILED_AT_FREEZE with VSS_E_WRITERERROR_TIMEOUT, OnAbort, DoSnapshotSet fails; 90 virtual
     seconds pass in almost no wall time."""
     slow = scripted(system, "Slow")
@@ -543,7 +543,7 @@ def test_freeze_overrunning_the_default_window_times_out(system: VssSystem) -> N
 
 
 def test_short_window_overrun_by_another_writers_thaw(system: VssSystem) -> None:
-    """vss-facts §6: Exchange-style timeout_freeze=20000; a SYSTEM writer thaws first (reverse
+    """docs/reference.md §6: Exchange-style timeout_freeze=20000; a SYSTEM writer thaws first (reverse
     order) and works 30 s in OnThaw, so the FRONT_END writer's window has run out by its Thaw."""
     exchange = scripted(system, "Exchange", level=VSS_APP_FRONT_END, timeout_freeze=20000)
     busy = scripted(system, "Busy", level=VSS_APP_SYSTEM)
@@ -562,7 +562,7 @@ def test_short_window_overrun_by_another_writers_thaw(system: VssSystem) -> None
 
 
 def test_freeze_within_the_window_passes(system: VssSystem) -> None:
-    """vss-facts §6: 59 s of Freeze work stays inside the 60 s window."""
+    """docs/reference.md §6: 59 s of Freeze work stays inside the 60 s window."""
     slow = scripted(system, "Slow")
     slow.script["OnFreeze"] = sleeper(system, 59)
     bc, _ = prepared(system)
@@ -577,7 +577,7 @@ def test_freeze_within_the_window_passes(system: VssSystem) -> None:
 
 
 class FaultyProvider(VssProvider):
-    """A software provider (chosen before the system provider, vss-facts §9) with one scripted
+    """A software provider (chosen before the system provider, docs/reference.md §9) with one scripted
     fault: ``fault(method)`` runs at the start of every creation call."""
 
     provider_id = uuid.UUID("5a0f4c9e-0000-4000-8000-00000000f001")
@@ -594,7 +594,7 @@ class FaultyProvider(VssProvider):
 
 
 def test_commit_over_the_flush_and_hold_window_fails(system: VssSystem) -> None:
-    """vss-facts §6, §4.1 8e: CommitSnapshots holding writes 11 s → VSS_E_HOLD_WRITES_TIMEOUT,
+    """docs/reference.md §6, §4.1 8e: CommitSnapshots holding writes 11 s → VSS_E_HOLD_WRITES_TIMEOUT,
     AbortSnapshots, OnAbort to the frozen writer and no Thaw."""
     system.register_provider(slow_commit_provider(11))
     writer = scripted(system, "Writer")
@@ -615,7 +615,7 @@ def test_commit_over_the_flush_and_hold_window_fails(system: VssSystem) -> None:
 
 
 def test_commit_inside_the_flush_and_hold_window_passes(system: VssSystem) -> None:
-    """vss-facts §6: 9.5 s of CommitSnapshots stays inside the 10 s window."""
+    """docs/reference.md §6: 9.5 s of CommitSnapshots stays inside the 10 s window."""
     system.register_provider(slow_commit_provider(9.5))
     writer = scripted(system, "Writer")
     bc, _ = prepared(system)
@@ -660,7 +660,7 @@ def test_provider_failure_during_commit(
     misbehaved: bool,
     traced: str,
 ) -> None:
-    """vss-facts §9: a code outside the provider list (E_FAIL) becomes
+    """docs/reference.md §9: a code outside the provider list (E_FAIL) becomes
     VSS_E_UNEXPECTED_PROVIDER_ERROR, a listed one (VSS_E_PROVIDER_VETO) is kept; a plain
     exception is converted too and recorded as PROVIDER_MISBEHAVED. §4.2 trigger 4: Abort."""
 
@@ -694,7 +694,7 @@ def test_provider_failure_during_commit(
 
 
 def test_handler_that_raises_fails_its_event_and_the_others_carry_on(system: VssSystem) -> None:
-    """vss-facts §1.1: a handler must not throw; the coordinator survives, the writer is
+    """docs/reference.md §1.1: a handler must not throw; the coordinator survives, the writer is
     FAILED_AT_PREPARE_BACKUP with VSS_E_WRITERERROR_NONRETRYABLE and gets no further events of
     the session but BackupShutdown; the other writer completes its backup."""
     good = scripted(system, "Good")
@@ -722,7 +722,7 @@ def test_handler_that_raises_fails_its_event_and_the_others_carry_on(system: Vss
 
 
 def test_freeze_that_raises_aborts_and_the_next_backup_works(system: VssSystem) -> None:
-    """vss-facts §1.1, §4.2: a raise in OnFreeze is a failed Freeze (Abort, FAILED_AT_FREEZE,
+    """docs/reference.md §1.1, §4.2: a raise in OnFreeze is a failed Freeze (Abort, FAILED_AT_FREEZE,
     NONRETRYABLE); the machine takes the next backup normally."""
     writer = scripted(system, "Writer")
 
@@ -751,7 +751,7 @@ def test_freeze_that_raises_aborts_and_the_next_backup_works(system: VssSystem) 
 
 
 def test_handler_returning_none_is_a_bad_result(system: VssSystem) -> None:
-    """vss-facts §1.4: handlers return a bool; None fails the event (BAD_RESULT)."""
+    """docs/reference.md §1.4: handlers return a bool; None fails the event (BAD_RESULT)."""
     writer = scripted(system, "Writer")
     writer.script["OnPrepareSnapshot"] = lambda w: None
     bc, _ = prepared(system)
@@ -766,7 +766,7 @@ def test_handler_returning_none_is_a_bad_result(system: VssSystem) -> None:
 
 
 def test_set_writer_failure_and_return_true_is_a_veto(system: VssSystem) -> None:
-    """vss-facts §1.4 (writer-errors-and-vetoes): SetWriterFailure + return TRUE vetoes; the
+    """docs/reference.md §1.4 (writer-errors-and-vetoes): SetWriterFailure + return TRUE vetoes; the
     state is failed and the code kept."""
     writer = scripted(system, "Writer")
 
@@ -786,7 +786,7 @@ def test_set_writer_failure_and_return_true_is_a_veto(system: VssSystem) -> None
 
 
 def test_set_writer_failure_ex_with_s_ok_is_no_veto(system: VssSystem) -> None:
-    """vss-facts §1.5: SetWriterFailureEx(S_OK, hrApplication, message) reports without failing;
+    """docs/reference.md §1.5: SetWriterFailureEx(S_OK, hrApplication, message) reports without failing;
     GetWriterStatusEx carries the application's code and message."""
     writer = scripted(system, "Writer")
 
@@ -808,7 +808,7 @@ def test_set_writer_failure_ex_with_s_ok_is_no_veto(system: VssSystem) -> None:
 
 
 def test_set_writer_failure_ex_reaches_get_writer_status_ex(system: VssSystem) -> None:
-    """vss-facts §1.5: a failing SetWriterFailureEx in OnPrepareBackup: GetWriterStatusEx shows
+    """docs/reference.md §1.5: a failing SetWriterFailureEx in OnPrepareBackup: GetWriterStatusEx shows
     the state, the writer code, the application's code and its message; GetWriterStatus the
     first three fields the same."""
     writer = scripted(system, "Writer")
@@ -831,7 +831,7 @@ def test_set_writer_failure_ex_reaches_get_writer_status_ex(system: VssSystem) -
 
 
 def test_metadata_changed_between_identify_events(system: VssSystem) -> None:
-    """vss-facts §7.1: OnIdentify must describe the same metadata each time; a second Identify
+    """docs/reference.md §7.1: OnIdentify must describe the same metadata each time; a second Identify
     with different metadata is recorded as METADATA_CHANGED."""
 
     class Drifting(QuietWriter):
@@ -876,7 +876,7 @@ def test_metadata_changed_between_identify_events(system: VssSystem) -> None:
 
 
 def test_query_status_before_and_after_wait(system: VssSystem) -> None:
-    """vss-facts §3.4 (restic #3390): QueryStatus before completion is VSS_S_ASYNC_PENDING,
+    """docs/reference.md §3.4 (restic #3390): QueryStatus before completion is VSS_S_ASYNC_PENDING,
     after Wait VSS_S_ASYNC_FINISHED; Cancel of a finished operation returns FINISHED."""
     scripted(system, "Writer")
     bc = system.CreateVssBackupComponents()
@@ -892,7 +892,7 @@ def test_query_status_before_and_after_wait(system: VssSystem) -> None:
 
 
 def test_wait_with_a_timeout_returns_while_pending(system: VssSystem) -> None:
-    """vss-facts §3.4 and peers.md §B #3: Wait(5000) on PrepareForBackup held up by a handler
+    """docs/reference.md §3.4 and docs/field-failures.md #3: Wait(5000) on PrepareForBackup held up by a handler
     working 300 s returns at +5 s with QueryStatus still PENDING; an infinite Wait ends at 300 s."""
     writer = scripted(system, "Slow")
     writer.script["OnPrepareBackup"] = sleeper(system, 300)
@@ -911,7 +911,7 @@ def test_wait_with_a_timeout_returns_while_pending(system: VssSystem) -> None:
 
 
 def test_cancel_of_a_pending_do_snapshot_set(system: VssSystem) -> None:
-    """vss-facts §3.4: Cancel on a DoSnapshotSet that has not run yet → S_OK, then
+    """docs/reference.md §3.4: Cancel on a DoSnapshotSet that has not run yet → S_OK, then
     VSS_S_ASYNC_CANCELLED; the joined writers get OnAbort and no copy is made."""
     writer = scripted(system, "Writer")
     bc, _ = prepared(system)
@@ -927,7 +927,7 @@ def test_cancel_of_a_pending_do_snapshot_set(system: VssSystem) -> None:
 
 
 def test_cancel_while_frozen_aborts_instead_of_thawing(system: VssSystem) -> None:
-    """vss-facts §3.4, §4.2: Cancel while a writer works in OnFreeze: the operation stops at its
+    """docs/reference.md §3.4, §4.2: Cancel while a writer works in OnFreeze: the operation stops at its
     next step, the frozen writers get OnAbort (not Thaw), QueryStatus says CANCELLED."""
     slow = scripted(system, "Slow", level=VSS_APP_FRONT_END)
     other = scripted(system, "Other", level=VSS_APP_BACK_END)

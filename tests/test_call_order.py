@@ -1,4 +1,4 @@
-"""The requester's call-order tables, swept row by row (vss-facts §3.2, §3.3, §3.5).
+"""The requester's call-order tables, swept row by row (docs/reference.md §3.2, §3.3, §3.5).
 
 For BACKUP_ORDER and WRITERLESS_ORDER every (Phase, Call) pair a real object can stand in is
 tried: the object is driven to the phase with the documented calls (``conftest.drive_to``), the
@@ -106,7 +106,7 @@ class Subject:
         return (self.writer_id, VSS_CT_FILEGROUP, None, name)
 
     def with_status(self, *args: Any) -> tuple[Any, ...]:
-        """GetWriterStatus(Count) needs a completed GatherWriterStatus (vss-facts §3.2 row 13)."""
+        """GetWriterStatus(Count) needs a completed GatherWriterStatus (docs/reference.md §3.2 row 13)."""
         if self.allows(C.GATHER_WRITER_STATUS):
             self.bc.GatherWriterStatus().Wait()
         return args
@@ -157,7 +157,7 @@ CALL_ARGS: dict[Call, Callable[[Subject], tuple[Any, ...]]] = {
     C.RELEASE: lambda s: (),
 }
 
-#: In a writerless context AddComponent is refused (vss-facts §3.5), so the BCD never holds a
+#: In a writerless context AddComponent is refused (docs/reference.md §3.5), so the BCD never holds a
 #: component: these calls pass the table, but no component (or BCD index) exists to name, and
 #: they end in VSS_E_OBJECT_NOT_FOUND instead.
 WRITERLESS_NO_COMPONENT = frozenset(
@@ -229,13 +229,13 @@ def _sweep(system: VssSystem, phase: Phase, call: Call, writerless: bool) -> Non
 
 @pytest.mark.parametrize(("phase", "call"), _pairs(list(Phase)))
 def test_backup_order(vss_system: VssSystem, phase: Phase, call: Call) -> None:
-    """BACKUP_ORDER row by row: a row is taken, a missing row is VSS_E_BAD_STATE (vss-facts §3.5)."""
+    """BACKUP_ORDER row by row: a row is taken, a missing row is VSS_E_BAD_STATE (docs/reference.md §3.5)."""
     _sweep(vss_system, phase, call, writerless=False)
 
 
 @pytest.mark.parametrize(("phase", "call"), _pairs(WRITERLESS_PHASES))
 def test_writerless_order(vss_system: VssSystem, phase: Phase, call: Call) -> None:
-    """WRITERLESS_ORDER (VSS_CTX_FILE_SHARE_BACKUP) row by row (vss-facts §3.5, §4.5)."""
+    """WRITERLESS_ORDER (VSS_CTX_FILE_SHARE_BACKUP) row by row (docs/reference.md §3.5, §4.5)."""
     _sweep(vss_system, phase, call, writerless=True)
 
 
@@ -300,7 +300,7 @@ def _pending_snapshot(system: VssSystem) -> tuple[IVssBackupComponents, IVssAsyn
 )
 def test_calls_refused_while_an_operation_runs(vss_system: VssSystem, call: Call) -> None:
     """A call made before the running DoSnapshotSet was waited on is VSS_E_BAD_STATE naming it;
-    the operation is undisturbed ([INF] policy, vss-facts §3.4)."""
+    the operation is undisturbed ([INF] policy, docs/reference.md §3.4)."""
     bc, op = _pending_snapshot(vss_system)
     with pytest.raises(VssBadState) as refused:
         getattr(bc, call.value)(*_PLACEHOLDER_ARGS.get(call, ()))
@@ -349,7 +349,7 @@ def test_get_session_id_is_taken_while_an_operation_runs(vss_system: VssSystem) 
 
 
 def test_abort_backup_is_taken_while_an_operation_runs(vss_system: VssSystem) -> None:
-    """AbortBackup during DoSnapshotSet cancels it at its next step (vss-facts §3.1 early
+    """AbortBackup during DoSnapshotSet cancels it at its next step (docs/reference.md §3.1 early
     termination, §4.2): the IVssAsync ends cancelled and the object is BACKUP_ABORTED."""
     bc, op = _pending_snapshot(vss_system)
     bc.AbortBackup()
@@ -369,12 +369,12 @@ def test_release_is_taken_while_an_operation_runs(vss_system: VssSystem) -> None
 
 
 # ---------------------------------------------------------------------------------------------
-# Refusal messages (explain_refusal, vss-facts §3.5)
+# Refusal messages (explain_refusal, docs/reference.md §3.5)
 # ---------------------------------------------------------------------------------------------
 
 
 def test_refusal_before_initialization_says_not_initialized(vss_system: VssSystem) -> None:
-    """Any method on an object not initialized is VSS_E_BAD_STATE (vss-facts §3.5)."""
+    """Any method on an object not initialized is VSS_E_BAD_STATE (docs/reference.md §3.5)."""
     bc = vss_system.CreateVssBackupComponents()
     with pytest.raises(VssBadState) as refused:
         bc.GatherWriterMetadata()
@@ -385,7 +385,7 @@ def test_refusal_before_initialization_says_not_initialized(vss_system: VssSyste
 
 
 def test_refusal_after_release_says_released(vss_system: VssSystem) -> None:
-    """The object is single-use: after Release nothing is taken (vss-facts §3.1)."""
+    """The object is single-use: after Release nothing is taken (docs/reference.md §3.1)."""
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.RELEASED)
     with pytest.raises(VssBadState) as refused:
         bc.InitializeForBackup()
@@ -401,7 +401,7 @@ def test_refusal_after_release_says_released(vss_system: VssSystem) -> None:
     ],
 )
 def test_backup_call_during_restore_is_named_so(vss_system: VssSystem, call: Call) -> None:
-    """Backup-only methods called during a restore are VSS_E_BAD_STATE (vss-facts §3.5)."""
+    """Backup-only methods called during a restore are VSS_E_BAD_STATE (docs/reference.md §3.5)."""
     make_writer(vss_system)
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.RESTORE_METADATA_GATHERED)
     with pytest.raises(VssBadState) as refused:
@@ -415,7 +415,7 @@ def test_backup_call_during_restore_is_named_so(vss_system: VssSystem, call: Cal
 )
 def test_writer_only_call_in_writerless_context(vss_system: VssSystem, call: Call) -> None:
     """AddComponent, PrepareForBackup and BackupComplete "return an error" in a writerless context
-    (vss-facts §3.5; [INF] VSS_E_BAD_STATE); the message says why."""
+    (docs/reference.md §3.5; [INF] VSS_E_BAD_STATE); the message says why."""
     make_writer(vss_system)
     for phase in (P.METADATA_GATHERED, P.SNAPSHOT_SET_STARTED, P.SNAPSHOT_SET_CREATED):
         bc = drive_to(vss_system.CreateVssBackupComponents(), phase, writerless=True)
@@ -427,7 +427,7 @@ def test_writer_only_call_in_writerless_context(vss_system: VssSystem, call: Cal
 
 
 def test_refusal_names_the_phases_that_take_the_call(vss_system: VssSystem) -> None:
-    """An out-of-sequence call's message says where it is taken (API.md "Names and errors")."""
+    """An out-of-sequence call's message says where it is taken (docs/api.md "Names and errors")."""
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.BACKUP_INITIALIZED)
     with pytest.raises(VssBadState) as refused:
         bc.DoSnapshotSet()
@@ -446,8 +446,8 @@ class VetoPrepareSnapshot(QuietWriter):
 
 
 def test_backup_complete_after_failed_do_snapshot_set(vss_system: VssSystem) -> None:
-    """BackupComplete after a failed DoSnapshotSet is VSS_E_BAD_STATE: peers.md §B #5 (bareos
-    #1923), vss-facts §3.2 row 17 "Do not call if DoSnapshotSet failed"."""
+    """BackupComplete after a failed DoSnapshotSet is VSS_E_BAD_STATE: docs/field-failures.md #5 (bareos
+    #1923), docs/reference.md §3.2 row 17 "Do not call if DoSnapshotSet failed"."""
     make_writer(vss_system, "Veto", cls=VetoPrepareSnapshot)
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.PREPARED_FOR_BACKUP)
     assert settle(bc.DoSnapshotSet()) == VSS_E_UNEXPECTED_WRITER_ERROR
@@ -461,7 +461,7 @@ def test_backup_complete_after_failed_do_snapshot_set(vss_system: VssSystem) -> 
 
 
 def test_second_gather_writer_metadata(vss_system: VssSystem) -> None:
-    """GatherWriterMetadata only once per object: peers.md §B #6, vss-facts §3.2 row 5."""
+    """GatherWriterMetadata only once per object: docs/field-failures.md #6, docs/reference.md §3.2 row 5."""
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.METADATA_GATHERED)
     with pytest.raises(VssBadState):
         bc.GatherWriterMetadata()
@@ -469,7 +469,7 @@ def test_second_gather_writer_metadata(vss_system: VssSystem) -> None:
 
 
 def test_same_volume_twice(vss_system: VssSystem) -> None:
-    """The same volume added twice is VSS_E_OBJECT_ALREADY_EXISTS (vss-facts §3.5, peers §B #14);
+    """The same volume added twice is VSS_E_OBJECT_ALREADY_EXISTS (docs/reference.md §3.5, docs/field-failures.md #14);
     the name forms C:\\ and C: are one volume."""
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.SNAPSHOT_SET_STARTED)
     for name in ("C:\\", "c:\\", "C:"):
@@ -480,7 +480,7 @@ def test_same_volume_twice(vss_system: VssSystem) -> None:
 
 def test_sixty_fifth_volume(vss_system: VssSystem) -> None:
     """A set holds at most 64 volumes; the 65th is VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED
-    (vss-facts §3.2 row 10, §6)."""
+    (docs/reference.md §3.2 row 10, §6)."""
     names = [vss_system.add_volume(f"C:\\Mount\\V{i:02}\\").name for i in range(64)]
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.PREPARED_FOR_BACKUP)  # has C:\
     for name in names[:63]:
@@ -508,7 +508,7 @@ def test_unknown_volume(vss_system: VssSystem) -> None:
 def test_abort_backup_with_nothing_under_way_is_ignored(
     vss_system: VssSystem, phase: Phase
 ) -> None:
-    """AbortBackup is "ignored when nothing is under way" (vss-facts §3.2 row x): no error, no
+    """AbortBackup is "ignored when nothing is under way" (docs/reference.md §3.2 row x): no error, no
     Abort event, the phase stays."""
     writer = make_writer(vss_system)
     bc = drive_to(vss_system.CreateVssBackupComponents(), phase)
@@ -520,7 +520,7 @@ def test_abort_backup_with_nothing_under_way_is_ignored(
 
 
 def test_set_context_twice(vss_system: VssSystem) -> None:
-    """SetContext at most once (vss-facts §3.2 row 2; [INF] VSS_E_BAD_STATE, §3.5)."""
+    """SetContext at most once (docs/reference.md §3.2 row 2; [INF] VSS_E_BAD_STATE, §3.5)."""
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.CONTEXT_SET)
     with pytest.raises(VssBadState):
         bc.SetContext(VSS_CTX_BACKUP)
@@ -529,7 +529,7 @@ def test_set_context_twice(vss_system: VssSystem) -> None:
 
 @pytest.mark.parametrize("context", [0x2, 0x1234, 0x10000], ids=hex)
 def test_set_context_bad_value(vss_system: VssSystem, context: int) -> None:
-    """SetContext with a value that is no VSS_CTX_* is E_INVALIDARG (vss-facts §3.2 row 2,
+    """SetContext with a value that is no VSS_CTX_* is E_INVALIDARG (docs/reference.md §3.2 row 2,
     §7.6); the object stays where it was and takes a valid context afterwards."""
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.BACKUP_INITIALIZED)
     with pytest.raises(VssInvalidArg) as refused:
@@ -541,7 +541,7 @@ def test_set_context_bad_value(vss_system: VssSystem, context: int) -> None:
 
 
 def test_start_snapshot_set_with_ctx_all(vss_system: VssSystem) -> None:
-    """VSS_CTX_ALL is not valid for StartSnapshotSet (vss-facts §3.2 row 8, §7.6)."""
+    """VSS_CTX_ALL is not valid for StartSnapshotSet (docs/reference.md §3.2 row 8, §7.6)."""
     bc = vss_system.CreateVssBackupComponents()
     bc.InitializeForBackup()
     bc.SetContext(VSS_CTX_ALL)
@@ -554,7 +554,7 @@ def test_start_snapshot_set_with_ctx_all(vss_system: VssSystem) -> None:
 
 def test_add_component_the_writer_did_not_report(vss_system: VssSystem) -> None:
     """AddComponent names a component of the writer's metadata, else VSS_E_OBJECT_NOT_FOUND
-    (vss-facts §3.2 row 7, §7.4)."""
+    (docs/reference.md §3.2 row 7, §7.4)."""
     writer = make_writer(vss_system)
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.METADATA_GATHERED)
     with pytest.raises(VssObjectNotFound) as refused:
@@ -572,7 +572,7 @@ def test_add_component_of_an_unknown_writer(vss_system: VssSystem) -> None:
 
 
 def test_duplicate_add_component(vss_system: VssSystem) -> None:
-    """A duplicate (logical path, name) is VSS_E_OBJECT_ALREADY_EXISTS (vss-facts §3.2 row 7)."""
+    """A duplicate (logical path, name) is VSS_E_OBJECT_ALREADY_EXISTS (docs/reference.md §3.2 row 7)."""
     writer = make_writer(vss_system)
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.METADATA_GATHERED)  # Files included
     with pytest.raises(VssObjectAlreadyExists) as refused:
@@ -581,7 +581,7 @@ def test_duplicate_add_component(vss_system: VssSystem) -> None:
 
 
 def test_add_component_without_component_mode(vss_system: VssSystem) -> None:
-    """AddComponent is for component mode only (vss-facts §3.2 row 7): VSS_E_BAD_STATE."""
+    """AddComponent is for component mode only (docs/reference.md §3.2 row 7): VSS_E_BAD_STATE."""
     writer = make_writer(vss_system)
     bc = vss_system.CreateVssBackupComponents()
     bc.InitializeForBackup()
@@ -597,7 +597,7 @@ def test_add_component_without_component_mode(vss_system: VssSystem) -> None:
     "call", [C.GET_WRITER_STATUS, C.GET_WRITER_STATUS_COUNT], ids=["GetWriterStatus", "Count"]
 )
 def test_writer_status_before_gather_writer_status(vss_system: VssSystem, call: Call) -> None:
-    """GetWriterStatus needs a completed GatherWriterStatus (vss-facts §3.2 row 13); so does it
+    """GetWriterStatus needs a completed GatherWriterStatus (docs/reference.md §3.2 row 13); so does it
     after FreeWriterStatus."""
     make_writer(vss_system)
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.PREPARED_FOR_BACKUP)

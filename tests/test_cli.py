@@ -1,4 +1,4 @@
-"""The ``vss-sim`` command line (API.md "CLI"): ``demo`` replays from its seed, ``rules`` prints
+"""The ``vss-sim`` command line (docs/api.md "CLI"): ``demo`` replays from its seed, ``rules`` prints
 the rules tables."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def test_demo_prints_the_seed_first() -> None:
 
 
 def test_demo_shows_the_veto_and_the_retry() -> None:
-    """One RETRYABLE veto at PrepareForSnapshot (peers.md §B #4): one attempt fails with
+    """One RETRYABLE veto at PrepareForSnapshot (docs/field-failures.md #4): one attempt fails with
     VSS_E_UNEXPECTED_WRITER_ERROR, is retried after 600 s, and every session completes."""
     output = run("demo", "--seed", "3")
     vetoed = [line for line in output.splitlines() if "FAILED_AT_PREPARE_SNAPSHOT" in line]

@@ -1,4 +1,4 @@
-"""The Backup Components Document and the IVssComponent views (vss-facts §7.3, §1.6)."""
+"""The Backup Components Document and the IVssComponent views (docs/reference.md §7.3, §1.6)."""
 
 import copy
 import uuid

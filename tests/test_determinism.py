@@ -1,4 +1,4 @@
-"""Determinism and virtual time (API.md "The machine"; vss-facts §2.3, §6).
+"""Determinism and virtual time (docs/api.md "The machine"; docs/reference.md §2.3, §6).
 
 A seed fixes every choice: the interleaving of concurrent sessions, every GUID, and so the whole
 trace. Different seeds give different interleavings. Time is virtual: ten minutes of waiting cost
@@ -122,7 +122,7 @@ def test_injected_generator_works_like_the_seed() -> None:
 
 
 def test_ten_minutes_cost_no_wall_time() -> None:
-    """vss-facts §6: virtual time; a 10-minute sleep moves the clock 600 s in well under 2 s."""
+    """docs/reference.md §6: virtual time; a 10-minute sleep moves the clock 600 s in well under 2 s."""
     with VssSystem(seed=0) as system:
         started = time.perf_counter()
         system.sleep(600)
@@ -146,7 +146,7 @@ class Retryable(QuietWriter):
 
 
 def retry_policy(system: VssSystem, writer: Retryable) -> tuple[bool, list[float]]:
-    """vss-facts §2.3: on a retryable writer error wait 10 minutes and retry, at most 3 times.
+    """docs/reference.md §2.3: on a retryable writer error wait 10 minutes and retry, at most 3 times.
     Returns whether a backup succeeded and the virtual time of every attempt."""
     attempts: list[float] = []
     for attempt in range(4):
@@ -175,7 +175,7 @@ def retry_policy(system: VssSystem, writer: Retryable) -> tuple[bool, list[float
 
 
 def test_retry_after_ten_minutes_three_times_runs_in_no_wall_time() -> None:
-    """vss-facts §2.3: two retryable failures, success on the third attempt at 20 min; a writer
+    """docs/reference.md §2.3: two retryable failures, success on the third attempt at 20 min; a writer
     that always fails gets the first try and 3 retries (30 min) and the requester gives up."""
     started = time.perf_counter()
     with VssSystem(seed=0) as system:

@@ -1,7 +1,7 @@
 """The examples in examples/ run, print what their docstrings promise, and replay by seed.
 
 Each example is imported from its file (examples/ is not a package) and its ``main`` is run with
-pytest's ``capsys``. Expected fragments come from vss-facts: the full backup event sequence
+pytest's ``capsys``. Expected fragments come from docs/reference.md: the full backup event sequence
 (§4.1), writer states after each phase (§2.2), the thread rule (§1.5) and session ids (§8).
 """
 
@@ -57,7 +57,7 @@ def test_sample_writer_steps(sample_writer: ModuleType, capsys: pytest.CaptureFi
     lines = out.splitlines()
     assert "[ 3] GatherWriterMetadata + Wait -> 1 writer(s): MSDNSampleWriter" in lines
     assert "       writer events: OnIdentify" in lines
-    # The metadata the sample writer reports (peers.md §A.5).
+    # The metadata the sample writer reports (docs/field-failures.md §A.5).
     assert "writer id 079462f1-1079-48dd-b3fb-ccb2f2934ecf" in out
     assert "VSS_UT_USERDATA, VSS_ST_OTHER" in out
     assert (
@@ -137,7 +137,7 @@ def test_parallel_sessions_each_id_with_its_own_events(
     out = run(capsys, parallel_sessions.main, seed=0, sessions=4)
     assert out.startswith("4 concurrent backup sessions, 3 writers, seed 0")
     blocks = session_blocks(out)
-    assert len(blocks) == 4  # four distinct session ids (vss-facts §8)
+    assert len(blocks) == 4  # four distinct session ids (docs/reference.md §8)
     for writers in blocks.values():
         assert writers == {
             "App Writer": FULL_BACKUP,
@@ -197,7 +197,7 @@ def test_wrong_thread_pool_worker(
     assert pool.startswith("1. OnFreeze calls GetSessionId from a ThreadPoolExecutor worker")
     assert "the worker got WrongThreadError (VSS_E_BAD_STATE, 0x80042301):" in pool
     assert re.search(
-        r"GetSessionId must be called on the thread that invoked the handler \(vss-facts §1\.5\): "
+        r"GetSessionId must be called on the thread that invoked the handler \(docs/reference.md §1\.5\): "
         rf"OnFreeze of session {GUID} runs on 'vss-\d+:DoSnapshotSet', but the call came from "
         r"'freeze-worker_0'",
         pool,

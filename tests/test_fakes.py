@@ -1,5 +1,5 @@
 """The ready-made participants of ``fakes``: scripted writers, the in-box writer set, the VShadow
-and restic requesters (peers.md §A.6, §A.7), the failure presets (peers.md §B) and the strategies.
+and restic requesters (docs/field-failures.md §A.6, §A.7), the failure presets (docs/field-failures.md) and the strategies.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ from simulator.testing import check_event_order
 
 WS = VSS_WRITER_STATE
 E = WriterEvent
-#: vss-facts §11, typed from the table.
+#: docs/reference.md §11, typed from the table.
 DOCUMENTED_IDS = {
     "System Writer": "e8132975-6f93-4464-a53e-1050253ae220",
     "Registry Writer": "afbab4a2-367d-4d15-a586-71dbb18f8485",
@@ -107,7 +107,7 @@ def calls(system: VssSystem, session_id: uuid.UUID) -> list[str]:
 
 
 def test_unscripted_writer_logs_every_event_with_its_session(machine: VssSystem) -> None:
-    """vss-facts §4.1: a full backup is Identify and the seven backup events; each handler logs
+    """docs/reference.md §4.1: a full backup is Identify and the seven backup events; each handler logs
     (event, GetSessionId()) with the delivering session's id (§8)."""
     writer = sample(machine)
     report = restic_backup(machine)
@@ -134,7 +134,7 @@ def test_veto_reports_its_code_and_fails_the_event(machine: VssSystem) -> None:
 
 
 def test_veto_without_a_code_reports_nonretryable(machine: VssSystem) -> None:
-    """A PrepareForSnapshot veto stops creation with no Abort (vss-facts §4.2)."""
+    """A PrepareForSnapshot veto stops creation with no Abort (docs/reference.md §4.2)."""
     writer = sample(machine, {E.PREPARE_SNAPSHOT: Veto()})
     report = vshadow_backup(machine)
     status = report.status_of("MSDNSampleWriter")
@@ -146,7 +146,7 @@ def test_veto_without_a_code_reports_nonretryable(machine: VssSystem) -> None:
 
 def test_fail_returns_false_without_a_code(machine: VssSystem) -> None:
     """Fail at PrepareForBackup: FAILED_AT_PREPARE_BACKUP, failure code S_OK; VShadow's
-    CheckSelectedWriterStatus throws E_UNEXPECTED (peers.md §A.6)."""
+    CheckSelectedWriterStatus throws E_UNEXPECTED (docs/field-failures.md §A.6)."""
     writer = sample(machine, {E.PREPARE_BACKUP: Fail()})
     report = vshadow_backup(machine)
     assert report.error == "E_UNEXPECTED"
@@ -157,7 +157,7 @@ def test_fail_returns_false_without_a_code(machine: VssSystem) -> None:
 
 
 def test_raise_is_a_violation_and_a_nonretryable_failure(machine: VssSystem) -> None:
-    """Handlers must never throw (vss-facts §1.1); a PostSnapshot failure does not abort (§4.2)."""
+    """Handlers must never throw (docs/reference.md §1.1); a PostSnapshot failure does not abort (§4.2)."""
     writer = sample(machine, {E.POST_SNAPSHOT: Raise(RuntimeError("boom"))})
     report = restic_backup(machine)
     assert report.ok
@@ -190,7 +190,7 @@ def test_sleep_spends_virtual_time_then_acts(machine: VssSystem) -> None:
 
 
 def test_report_failure_returns_true_but_the_event_fails(machine: VssSystem) -> None:
-    """SetWriterFailure then true still fails the event (vss-facts §2.2)."""
+    """SetWriterFailure then true still fails the event (docs/reference.md §2.2)."""
     sample(machine, {E.POST_SNAPSHOT: ReportFailure(VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT)})
     report = restic_backup(machine)
     status = report.status_of("MSDNSampleWriter")
@@ -200,7 +200,7 @@ def test_report_failure_returns_true_but_the_event_fails(machine: VssSystem) -> 
 
 
 def test_wrong_thread_calls_from_a_worker(machine: VssSystem) -> None:
-    """The thread rule (vss-facts §1.5): refused with WrongThreadError, recorded, named."""
+    """The thread rule (docs/reference.md §1.5): refused with WrongThreadError, recorded, named."""
     writer = sample(machine, {E.FREEZE: WrongThread("SetWriterFailure")})
     report = restic_backup(machine)
     assert report.ok  # the refused call changed nothing
@@ -213,7 +213,7 @@ def test_wrong_thread_calls_from_a_worker(machine: VssSystem) -> None:
 
 
 def test_veto_in_identify_is_refused_and_leaves_the_writer_out(machine: VssSystem) -> None:
-    """SetWriterFailure in OnIdentify is refused (vss-facts §1.5); a failed Identify leaves the
+    """SetWriterFailure in OnIdentify is refused (docs/reference.md §1.5); a failed Identify leaves the
     writer out of the metadata and the status list (§4.5)."""
     writer = sample(machine, {E.IDENTIFY: Veto(hr=VSS_E_WRITERERROR_RETRYABLE)})
     report = restic_backup(machine)
@@ -303,7 +303,7 @@ def test_inbox_writers_report_the_captured_metadata(machine: VssSystem) -> None:
 
 
 def test_sql_server_writer() -> None:
-    """SqlServerWriter (vss-facts §11): one component per database at the server's path."""
+    """SqlServerWriter (docs/reference.md §11): one component per database at the server's path."""
     writer = SqlServerWriter(["master", "Sales"], server="DB01")
     assert (writer.name, str(writer.writer_id)) == (
         "SqlServerWriter",
@@ -331,7 +331,7 @@ def test_sql_server_writer() -> None:
 
 
 def test_sample_writer_is_microsofts(machine: VssSystem) -> None:
-    """peers.md §A.5: MSDNSampleWriter, DepWriterId, one file group C:\\MyFiles\\*.dat."""
+    """docs/field-failures.md §A.5: MSDNSampleWriter, DepWriterId, one file group C:\\MyFiles\\*.dat."""
     writer = sample(machine)
     assert writer.writer_id == uuid.UUID("079462f1-1079-48dd-b3fb-ccb2f2934ecf")
     assert (writer.usage, writer.source) == (VSS_UT_USERDATA, VSS_ST_OTHER)
@@ -342,7 +342,7 @@ def test_sample_writer_is_microsofts(machine: VssSystem) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# VShadow (peers.md §A.6 V-1)
+# VShadow (docs/field-failures.md §A.6 V-1)
 # ---------------------------------------------------------------------------------------------
 
 V1_CALLS = [
@@ -381,7 +381,7 @@ def test_vshadow_backs_up_the_inbox_writers(machine: VssSystem) -> None:
     added = [r for r in machine.trace if r.name == "AddComponent"]
     assert len(added) == 9  # System Writer's two, one each for seven others
     # Left out: ASR (its BCD volume is not in the set), BITS and Shadow Copy Optimization (no
-    # components) (peers.md §A.6 V-1 step 4 b, d).
+    # components) (docs/field-failures.md §A.6 V-1 step 4 b, d).
     left_out = {"ASR Writer", "BITS Writer", "Shadow Copy Optimization Writer"}
     assert set(report.writers) == {w.name for w in writers} - left_out
     for writer in writers:
@@ -445,7 +445,7 @@ def test_vshadow_leaves_out_components_on_other_volumes(machine: VssSystem) -> N
 
 
 # ---------------------------------------------------------------------------------------------
-# restic (peers.md §A.7 R-1)
+# restic (docs/field-failures.md §A.7 R-1)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -471,7 +471,7 @@ def test_restic_backs_up_without_components(machine: VssSystem) -> None:
         "GetWriterStatus",
         "Release",
     ]
-    for writer in writers:  # component-less: every writer takes part (vss-facts §4.5)
+    for writer in writers:  # component-less: every writer takes part (docs/reference.md §4.5)
         assert machine.events(writer, report.session_id) == FULL
     names = [r.name for r in machine.trace if r.session_id == report.session_id]
     assert names.index("DeleteSnapshot") < names.index("Release")
@@ -482,7 +482,7 @@ def test_restic_backs_up_without_components(machine: VssSystem) -> None:
 def test_restic_retries_start_snapshot_set_while_another_set_is_in_creation(
     machine: VssSystem,
 ) -> None:
-    """peers.md §B #1 and §A.7: StartSnapshotSet retried every 5 s until the other set is done."""
+    """docs/field-failures.md #1 and §A.7: StartSnapshotSet retried every 5 s until the other set is done."""
     sample(machine, {E.PREPARE_SNAPSHOT: Sleep(12, times=1)})
     tasks = [machine.spawn(restic_backup, machine, name=f"restic-{i}") for i in (1, 2)]
     machine.run()
@@ -516,8 +516,8 @@ def test_restic_gives_up_retrying_at_its_deadline(machine: VssSystem) -> None:
 
 
 def test_restic_cancels_an_operation_still_pending_at_its_deadline(machine: VssSystem) -> None:
-    """peers.md §B #3: QueryStatus says VSS_S_ASYNC_PENDING at the deadline; restic cancels,
-    calls AbortBackup (the joined writer gets OnAbort, vss-facts §4.2) and releases."""
+    """docs/field-failures.md #3: QueryStatus says VSS_S_ASYNC_PENDING at the deadline; restic cancels,
+    calls AbortBackup (the joined writer gets OnAbort, docs/reference.md §4.2) and releases."""
     writer = sample(machine, {E.PREPARE_BACKUP: Sleep(200)})
     report = restic_backup(machine, timeout=120)
     assert report.error == "VSS_S_ASYNC_PENDING"
@@ -535,7 +535,7 @@ def test_restic_cancels_an_operation_still_pending_at_its_deadline(machine: VssS
 def test_retry_backup_waits_ten_minutes_after_a_transient_writer_error(
     machine: VssSystem,
 ) -> None:
-    """vss-facts §6 / peers.md §B #17: wait 10 minutes and retry, at most 3 times."""
+    """docs/reference.md §6 / docs/field-failures.md #17: wait 10 minutes and retry, at most 3 times."""
     sample(machine, {E.PREPARE_SNAPSHOT: Veto(hr=VSS_E_WRITERERROR_RETRYABLE, times=1)})
     reports = fakes.retry_backup(restic_backup, machine)
     assert [r.error for r in reports] == ["VSS_E_UNEXPECTED_WRITER_ERROR", None]
@@ -568,7 +568,7 @@ def test_run_scenario_runs_sessions_concurrently(machine: VssSystem) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Presets (peers.md §B)
+# Presets (docs/field-failures.md)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -608,7 +608,7 @@ def test_preset_slow_commit_provider(machine: VssSystem) -> None:
 
 
 def test_preset_insufficient_storage_and_provider_veto(machine: VssSystem) -> None:
-    """§B #11 and #16: the provider's own codes reach DoSnapshotSet's result (vss-facts §9)."""
+    """§B #11 and #16: the provider's own codes reach DoSnapshotSet's result (docs/reference.md §9)."""
     sample(machine)
     machine.register_provider(fakes.insufficient_storage_provider())
     assert restic_backup(machine).error == "VSS_E_INSUFFICIENT_STORAGE"

@@ -1,4 +1,4 @@
-"""The Writer Metadata Document: real documents, builder rules, readers (vss-facts §7.1)."""
+"""The Writer Metadata Document: real documents, builder rules, readers (docs/reference.md §7.1)."""
 
 import uuid
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""Names and values of enums, HRESULTs and error classes, checked against vss-facts.md."""
+"""Names and values of enums, HRESULTs and error classes, checked against docs/reference.md."""
 
 import enum
 import pickle
@@ -12,8 +12,8 @@ from simulator import hresults
 from simulator._vocabulary import enum_members as _enums
 from simulator._vocabulary import errors as _errors
 
-FACTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "vss-facts.md"
-MISSING_FACTS = f"vss-facts.md not found at {FACTS}"
+FACTS = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
+MISSING_FACTS = f"docs/reference.md not found at {FACTS}"
 
 FAMILIES = (_errors.VssRequesterError, _errors.VssWriterError, _errors.VssProviderError)
 BASES = {_errors.VssError, *FAMILIES}
@@ -26,8 +26,8 @@ def _section(text: str, heading: str) -> str:
 
 
 def _facts_hresults() -> dict[str, int]:
-    """Name -> value from the vss-facts §5 table, its range rows and its ASR sub-code list."""
-    section = _section(FACTS.read_text(encoding="utf-8"), "## 5. HRESULT codes")
+    """Name -> value from the docs/reference.md §5 table, its range rows and its ASR sub-code list."""
+    section = _section(FACTS.read_text(encoding="utf-8"), "## §5 HRESULT codes")
     found: dict[str, int] = {}
     row = re.compile(
         r"^\| ([A-Z][A-Z0-9_ \u2026]*?) \| (0x[0-9A-Fa-f]{8})(?:\u2013(0x[0-9A-Fa-f]{8}))? \|"
@@ -205,7 +205,7 @@ def test_enum_value(member: int, value: int) -> None:
 
 @pytest.mark.skipif(not FACTS.is_file(), reason=MISSING_FACTS)
 def test_writer_states_match_vss_facts_table() -> None:
-    section = _section(FACTS.read_text(encoding="utf-8"), "### 2.1 VSS_WRITER_STATE")
+    section = _section(FACTS.read_text(encoding="utf-8"), "### §2.1 VSS_WRITER_STATE")
     rows = re.findall(r"^\| (\d+) \| (VSS_WS_[A-Z_]+) \|", section, flags=re.MULTILINE)
     assert len(rows) == 17
     assert {n: int(v) for v, n in rows} == {
@@ -243,7 +243,7 @@ def test_enum_kinds() -> None:
     for name, cls in classes.items():
         expected = enum.IntFlag if name in flags else enum.IntEnum
         assert issubclass(cls, expected), name
-        assert cls.__doc__ and "vss-facts §" in cls.__doc__, name
+        assert cls.__doc__ and "docs/reference.md §" in cls.__doc__, name
 
 
 def test_every_member_is_exported_once() -> None:

@@ -1,4 +1,4 @@
-"""Regression tests for bugs found reviewing ``simulator/`` and ``fakes/`` against vss-facts and API.md.
+"""Regression tests for bugs found reviewing ``simulator/`` and ``fakes/`` against docs/reference.md and docs/api.md.
 
 Each test is self-contained (its own writer and helpers) and names the fact or promise it checks.
 """
@@ -139,7 +139,7 @@ def subscribe(writer: SlowWriter) -> SlowWriter:
 
 
 def prepared(system: VssSystem) -> IVssBackupComponents:
-    """A non-component backup of C:\\ up to (and including) PrepareForBackup (vss-facts §3.2)."""
+    """A non-component backup of C:\\ up to (and including) PrepareForBackup (docs/reference.md §3.2)."""
     bc = system.CreateVssBackupComponents()
     bc.InitializeForBackup()
     bc.SetBackupState(False, False, VSS_BT_FULL)
@@ -158,7 +158,7 @@ def prepared(system: VssSystem) -> IVssBackupComponents:
 def test_abort_backup_during_gather_writer_metadata_keeps_the_gathered_phase(
     system: VssSystem,
 ) -> None:
-    """vss-facts §3.2 row x: AbortBackup with nothing under way is ignored. Taken while
+    """docs/reference.md §3.2 row x: AbortBackup with nothing under way is ignored. Taken while
     GatherWriterMetadata still runs, it waits for it; the object must then stand after
     GatherWriterMetadata (StartSnapshotSet taken), not before it (a second Gather taken)."""
     subscribe(SlowWriter({"OnIdentify": 5}))
@@ -177,7 +177,7 @@ def test_abort_backup_during_gather_writer_metadata_keeps_the_gathered_phase(
 
 
 def test_abort_backup_during_backup_complete_keeps_backup_completed(system: VssSystem) -> None:
-    """vss-facts §3.2 rows 17, x: AbortBackup while BackupComplete runs is ignored once it ends;
+    """docs/reference.md §3.2 rows 17, x: AbortBackup while BackupComplete runs is ignored once it ends;
     the object stays after BackupComplete, so a second BackupComplete is refused."""
     writer = subscribe(SlowWriter({"OnBackupComplete": 5}))
     bc = prepared(system)
@@ -200,7 +200,7 @@ def test_abort_backup_during_backup_complete_keeps_backup_completed(system: VssS
 def test_cancel_that_did_not_stop_prepare_for_backup_does_not_cancel_do_snapshot_set(
     system: VssSystem,
 ) -> None:
-    """vss-facts §3.4: PrepareForBackup ignores the Cancel and ends VSS_S_ASYNC_FINISHED; the
+    """docs/reference.md §3.4: PrepareForBackup ignores the Cancel and ends VSS_S_ASYNC_FINISHED; the
     DoSnapshotSet that follows is a new operation and must run to the end (no OnAbort)."""
     writer = subscribe(SlowWriter({"OnPrepareBackup": 5}))
     bc = system.CreateVssBackupComponents()
@@ -223,12 +223,12 @@ def test_cancel_that_did_not_stop_prepare_for_backup_does_not_cancel_do_snapshot
 
 
 # ---------------------------------------------------------------------------------------------
-# One VssError subclass per HRESULT (API.md "Names and errors")
+# One VssError subclass per HRESULT (docs/api.md "Names and errors")
 # ---------------------------------------------------------------------------------------------
 
 
 def test_registering_a_provider_twice_raises_its_subclass(system: VssSystem) -> None:
-    """API.md: one subclass per HRESULT, so ``except VssProviderAlreadyRegistered`` catches it."""
+    """docs/api.md: one subclass per HRESULT, so ``except VssProviderAlreadyRegistered`` catches it."""
     with pytest.raises(VssProviderAlreadyRegistered) as refused:
         system.register_provider(SystemProvider())
     assert refused.value.hresult == VSS_E_PROVIDER_ALREADY_REGISTERED
@@ -256,7 +256,7 @@ def test_registering_a_provider_twice_raises_its_subclass(system: VssSystem) -> 
 def test_an_enum_argument_out_of_range_raises_invalid_arg(
     system: VssSystem, pre_restore: bool, call: object, needle: str
 ) -> None:
-    """API.md: a failing HRESULT raises VssError; a value outside its enum is E_INVALIDARG, and the
+    """docs/api.md: a failing HRESULT raises VssError; a value outside its enum is E_INVALIDARG, and the
     trace records the call's result."""
     xml = (
         '<BACKUP_COMPONENTS xmlns="x-schema:#VssComponentMetadata" selectComponents="yes" '
@@ -296,7 +296,7 @@ class DeleteRefused(VssProvider):
 
 
 def test_release_with_a_provider_refusing_delete_ends_the_object_once(system: VssSystem) -> None:
-    """vss-facts §3.1, §3.2 row 20, §4.3: Release has no failure code; it sends BackupShutdown once
+    """docs/reference.md §3.1, §3.2 row 20, §4.3: Release has no failure code; it sends BackupShutdown once
     and the object is released even when the provider fails to delete an auto-release copy (the
     copy stays). Leaving ``with`` must not Release (and send BackupShutdown) a second time."""
     writer = subscribe(SlowWriter())
@@ -315,7 +315,7 @@ def test_release_with_a_provider_refusing_delete_ends_the_object_once(system: Vs
 
 
 def test_delete_snapshots_converts_a_provider_exception(system: VssSystem) -> None:
-    """vss-facts §3.2 row 19, §9: deletion stops at the first failure and reports the copy not
+    """docs/reference.md §3.2 row 19, §9: deletion stops at the first failure and reports the copy not
     deleted; a provider that raises a plain exception is VSS_E_UNEXPECTED_PROVIDER_ERROR, it does
     not escape DeleteSnapshots."""
     subscribe(SlowWriter())
@@ -348,7 +348,7 @@ def test_faulty_provider_fails_with_the_code_it_was_given(
     system: VssSystem, code: int, reported: int
 ) -> None:
     """fakes.FaultyProvider(hresult, at): the step fails with ``hresult``; a provider code is kept,
-    any other is converted to VSS_E_UNEXPECTED_PROVIDER_ERROR (vss-facts §9)."""
+    any other is converted to VSS_E_UNEXPECTED_PROVIDER_ERROR (docs/reference.md §9)."""
     subscribe(SlowWriter())
     system.register_provider(fakes.FaultyProvider(code, "CommitSnapshots"))
     bc = prepared(system)
@@ -366,7 +366,7 @@ def test_faulty_provider_fails_with_the_code_it_was_given(
 
 
 def test_a_base_exception_from_a_handler_leaves_no_running_handler(system: VssSystem) -> None:
-    """vss-facts §1.1 (handlers never throw) and the thread rule: when a handler escapes with a
+    """docs/reference.md §1.1 (handlers never throw) and the thread rule: when a handler escapes with a
     BaseException, the writer must not keep a running handler (a later call from a worker would be
     taken as that stale handler's), and the operation must not report VSS_S_ASYNC_FINISHED."""
     writer = subscribe(SlowWriter(raise_in="OnIdentify"))
@@ -384,7 +384,7 @@ def test_a_base_exception_from_a_handler_leaves_no_running_handler(system: VssSy
 
 
 # ---------------------------------------------------------------------------------------------
-# SetContext modifiers (vss-facts §3.2 row 2, §7.6)
+# SetContext modifiers (docs/reference.md §3.2 row 2, §7.6)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -401,7 +401,7 @@ def test_a_base_exception_from_a_handler_leaves_no_running_handler(system: VssSy
     ids=["client-accessible+transportable", "client-accessible-writers+differential", "both"],
 )
 def test_set_context_refuses_modifiers_the_docs_exclude(system: VssSystem, context: int) -> None:
-    """vss-facts §7.6: the only modifiers are TRANSPORTABLE plus DIFFERENTIAL or PLEX, and they are
+    """docs/reference.md §7.6: the only modifiers are TRANSPORTABLE plus DIFFERENTIAL or PLEX, and they are
     not allowed with CLIENT_ACCESSIBLE: E_INVALIDARG, the object stays initialized."""
     bc = system.CreateVssBackupComponents()
     bc.InitializeForBackup()
@@ -415,7 +415,7 @@ def test_set_context_refuses_modifiers_the_docs_exclude(system: VssSystem, conte
 
 
 # ---------------------------------------------------------------------------------------------
-# Same seed, same code, same trace (API.md "The machine"), even with unnamed worker threads
+# Same seed, same code, same trace (docs/api.md "The machine"), even with unnamed worker threads
 # ---------------------------------------------------------------------------------------------
 
 
@@ -443,7 +443,7 @@ def _run_with_unnamed_worker() -> tuple[str, list[str | None]]:
 
 
 def test_unnamed_worker_threads_do_not_make_the_trace_depend_on_earlier_runs() -> None:
-    """API.md: same seed and same code give the same trace. ``threading`` numbers unnamed threads
+    """docs/api.md: same seed and same code give the same trace. ``threading`` numbers unnamed threads
     process-wide ("Thread-7"), so the label of such a caller must not carry that number."""
     first = _run_with_unnamed_worker()
     second = _run_with_unnamed_worker()
@@ -452,7 +452,7 @@ def test_unnamed_worker_threads_do_not_make_the_trace_depend_on_earlier_runs() -
 
 
 # ---------------------------------------------------------------------------------------------
-# The overall 60 s application freeze limit (vss-facts §4.2, §6)
+# The overall 60 s application freeze limit (docs/reference.md §4.2, §6)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -460,7 +460,7 @@ def test_unnamed_worker_threads_do_not_make_the_trace_depend_on_earlier_runs() -
 def test_a_long_timeout_freeze_does_not_lift_the_60_second_freeze_limit(
     system: VssSystem, frozen_for: float, created: bool
 ) -> None:
-    """vss-facts §6 "Application freeze, overall: not allowed to take longer than 60 s", §4.2
+    """docs/reference.md §6 "Application freeze, overall: not allowed to take longer than 60 s", §4.2
     "aborted when writers stay frozen over 60 s": a writer initialized with timeout_freeze=120000
     that stays frozen 90 s is aborted as at its own window ([INF]: FAILED_AT_FREEZE with
     VSS_E_WRITERERROR_TIMEOUT, KB 915331); 50 s is fine."""
@@ -489,7 +489,7 @@ def test_a_long_timeout_freeze_does_not_lift_the_60_second_freeze_limit(
 
 
 # ---------------------------------------------------------------------------------------------
-# IsPathAffected with a volume GUID path (vss-facts §1.5)
+# IsPathAffected with a volume GUID path (docs/reference.md §1.5)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -507,7 +507,7 @@ class PathProbe(SlowWriter):
 
 
 def test_is_path_affected_takes_volume_guid_paths(system: VssSystem) -> None:
-    """vss-facts §1.5: IsPathAffected takes a local path without wildcards; the ``?`` of the
+    """docs/reference.md §1.5: IsPathAffected takes a local path without wildcards; the ``?`` of the
     ``\\\\?\\Volume{GUID}\\`` prefix is not a wildcard. C:\\ is in the set, D:\\ is not."""
     d_drive = system.add_volume("D:\\")
     c_drive = system.volumes[0]
@@ -530,7 +530,7 @@ class PrepareSnapshotVeto(QuietWriter):
 
 
 def test_prepare_for_backup_needs_set_backup_state(system: VssSystem) -> None:
-    """vss-facts §3.2 row 12: PrepareForBackup requires SetBackupState first."""
+    """docs/reference.md §3.2 row 12: PrepareForBackup requires SetBackupState first."""
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()
         bc.GatherWriterMetadata().Wait()
@@ -545,7 +545,7 @@ def test_prepare_for_backup_needs_set_backup_state(system: VssSystem) -> None:
 
 
 def test_providers_hear_no_abort_before_end_prepare_snapshots(system: VssSystem) -> None:
-    """vss-facts §4.2: AbortSnapshots only after EndPrepareSnapshots; a PrepareForSnapshot veto
+    """docs/reference.md §4.2: AbortSnapshots only after EndPrepareSnapshots; a PrepareForSnapshot veto
     comes before it, so the provider is not told."""
     make_writer(system, "Veto Writer", cls=PrepareSnapshotVeto)
     with system.CreateVssBackupComponents() as bc:
@@ -562,7 +562,7 @@ def test_providers_hear_no_abort_before_end_prepare_snapshots(system: VssSystem)
 
 
 def test_a_second_cancel_says_cancelled(system: VssSystem) -> None:
-    """vss-facts §3.4: Cancel returns VSS_S_ASYNC_CANCELLED when already cancelled."""
+    """docs/reference.md §3.4: Cancel returns VSS_S_ASYNC_CANCELLED when already cancelled."""
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()
         bc.SetBackupState(False, False, VSS_BT_FULL)
@@ -581,7 +581,7 @@ def test_wait_refuses_a_negative_timeout(system: VssSystem) -> None:
 
 
 def test_set_context_takes_the_c_value_of_ctx_all(system: VssSystem) -> None:
-    """VSS_CTX_ALL is 0xFFFFFFFF, which C code passes as -1 (vss-facts §7.6)."""
+    """VSS_CTX_ALL is 0xFFFFFFFF, which C code passes as -1 (docs/reference.md §7.6)."""
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()
         bc.SetContext(-1)
@@ -606,7 +606,7 @@ class PollingWriter(QuietWriter):
 
 
 def test_a_writer_polling_is_writer_shutting_down_sees_the_shutdown(system: VssSystem) -> None:
-    """vss-facts §1.5: IsWriterShuttingDown turns true when the host shuts down."""
+    """docs/reference.md §1.5: IsWriterShuttingDown turns true when the host shuts down."""
     writer = make_writer(system, "Polling Writer", cls=PollingWriter)
     assert writer.IsWriterShuttingDown() is False
 
@@ -648,7 +648,7 @@ class IfReplaceFailsWriter(QuietWriter):
 def test_if_replace_fails_writers_get_post_restore_only_after_a_failed_restore(
     system: VssSystem, status: int, post_restore: bool
 ) -> None:
-    """vss-facts §4.4: with VSS_WRE_IF_REPLACE_FAILS PreRestore always goes out, PostRestore only
+    """docs/reference.md §4.4: with VSS_WRE_IF_REPLACE_FAILS PreRestore always goes out, PostRestore only
     when the restore failed."""
     writer = make_writer(system, "Replace Writer", cls=IfReplaceFailsWriter)
     xml = backup_xml(system)
@@ -666,7 +666,7 @@ def test_if_replace_fails_writers_get_post_restore_only_after_a_failed_restore(
 
 
 def test_set_selected_for_restore_needs_a_component_mode_backup(system: VssSystem) -> None:
-    """vss-facts §3.3 row 6: SetSelectedForRestore applies only in component mode."""
+    """docs/reference.md §3.3 row 6: SetSelectedForRestore applies only in component mode."""
     writer = make_writer(system)
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()
@@ -704,7 +704,7 @@ class AskingFromAWorker(QuietWriter):
 
 
 def test_a_worker_asking_while_two_handlers_run_is_told_why(system: VssSystem) -> None:
-    """vss-facts §1.5: a call not bound to the handler's thread may come from a worker only while
+    """docs/reference.md §1.5: a call not bound to the handler's thread may come from a worker only while
     one handler of the writer runs; with two the message says the session is ambiguous."""
     writer = make_writer(system, "Asking Writer", cls=AskingFromAWorker)
     writer.answers = []

@@ -1,4 +1,4 @@
-"""Sessions side by side (vss-facts §8, §6; peers.md §B #1, #2).
+"""Sessions side by side (docs/reference.md §8, §6; docs/field-failures.md #1, #2).
 
 One set may be in creation system-wide, from StartSnapshotSet until DoSnapshotSet returns; a second
 requester gets VSS_E_SNAPSHOT_SET_IN_PROGRESS and retries. Up to 64 backup sessions run at once,
@@ -31,7 +31,7 @@ from simulator import (
 
 
 def gathered(system: VssSystem) -> IVssBackupComponents:
-    """A requester after GatherWriterMetadata, not in component mode (vss-facts §4.1 steps 1–2)."""
+    """A requester after GatherWriterMetadata, not in component mode (docs/reference.md §4.1 steps 1–2)."""
     return begin_backup(system.CreateVssBackupComponents())
 
 
@@ -54,12 +54,12 @@ def states(bc: IVssBackupComponents) -> dict[str, tuple[VSS_WRITER_STATE, int]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# the creation lock (vss-facts §8, peers.md §B #1, #2)
+# the creation lock (docs/reference.md §8, docs/field-failures.md #1, #2)
 # ---------------------------------------------------------------------------------------------
 
 
 def test_second_start_snapshot_set_waits_for_do_snapshot_set(system: VssSystem) -> None:
-    """vss-facts §8: the lock is held from StartSnapshotSet until DoSnapshotSet returns, also while
+    """docs/reference.md §8: the lock is held from StartSnapshotSet until DoSnapshotSet returns, also while
     DoSnapshotSet runs; then the second requester's StartSnapshotSet succeeds."""
 
     class SlowFreeze(QuietWriter):
@@ -90,7 +90,7 @@ def test_second_start_snapshot_set_waits_for_do_snapshot_set(system: VssSystem) 
 
 
 def test_abort_backup_frees_the_lock(system: VssSystem) -> None:
-    """vss-facts §3.1, §8: AbortBackup ends the creation; another StartSnapshotSet succeeds."""
+    """docs/reference.md §3.1, §8: AbortBackup ends the creation; another StartSnapshotSet succeeds."""
     make_writer(system, "Writer")
     first = gathered(system)
     second = gathered(system)
@@ -106,7 +106,7 @@ def test_abort_backup_frees_the_lock(system: VssSystem) -> None:
 
 
 def test_release_frees_the_lock(system: VssSystem) -> None:
-    """vss-facts §3.1: Release of an object with a set in creation aborts it and frees the lock."""
+    """docs/reference.md §3.1: Release of an object with a set in creation aborts it and frees the lock."""
     make_writer(system, "Writer")
     first = gathered(system)
     second = gathered(system)
@@ -118,7 +118,7 @@ def test_release_frees_the_lock(system: VssSystem) -> None:
 
 
 def test_leaked_set_blocks_everyone_until_released(system: VssSystem) -> None:
-    """peers.md §B #2: a requester that neither aborts nor releases keeps the lock; 10 minutes
+    """docs/field-failures.md #2: a requester that neither aborts nor releases keeps the lock; 10 minutes
     later others are still refused; Release of the leaked object frees it."""
     make_writer(system, "Writer")
     leaked = gathered(system)
@@ -135,7 +135,7 @@ def test_leaked_set_blocks_everyone_until_released(system: VssSystem) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# 64 concurrent sessions (vss-facts §6, §8)
+# 64 concurrent sessions (docs/reference.md §6, §8)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -154,7 +154,7 @@ class Busy(QuietWriter):
 
 
 def test_64_concurrent_sessions_with_10_writers_all_complete(system: VssSystem) -> None:
-    """vss-facts §6, §8: 64 concurrent backups, 10 writers; each requester retries StartSnapshotSet
+    """docs/reference.md §6, §8: 64 concurrent backups, 10 writers; each requester retries StartSnapshotSet
     every 5 virtual seconds on VSS_E_SNAPSHOT_SET_IN_PROGRESS (restic style) and completes."""
     writers = [make_writer(system, f"Writer {i:02}", cls=Busy) for i in range(10)]
     results: dict[uuid.UUID, uuid.UUID] = {}
@@ -207,12 +207,12 @@ def test_64_concurrent_sessions_with_10_writers_all_complete(system: VssSystem) 
 
 
 # ---------------------------------------------------------------------------------------------
-# per-session status (vss-facts §2.2 notes, §8 status isolation)
+# per-session status (docs/reference.md §2.2 notes, §8 status isolation)
 # ---------------------------------------------------------------------------------------------
 
 
 def test_writer_failing_in_one_session_is_stable_in_another(system: VssSystem) -> None:
-    """vss-facts §2.2, §8: state and failure code are per session. The writer vetoes
+    """docs/reference.md §2.2, §8: state and failure code are per session. The writer vetoes
     PrepareForBackup only in session A; session B sees it STABLE and completes a full backup."""
     doomed: set[uuid.UUID] = set()
 
@@ -241,7 +241,7 @@ def test_writer_failing_in_one_session_is_stable_in_another(system: VssSystem) -
     assert states(b) == {"Picky": (VSS_WS_STABLE, 0)}
     assert states(a) == {"Picky": (VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE)}
     assert system.events(writer, session_id=b.GetSessionId()) == FULL[:-1]
-    # A's AbortBackup reached the writer, which had joined A (vss-facts §4.2 [INF]).
+    # A's AbortBackup reached the writer, which had joined A (docs/reference.md §4.2 [INF]).
     assert system.events(writer, session_id=a.GetSessionId()) == [
         "OnIdentify",
         "OnPrepareBackup",

@@ -1,6 +1,6 @@
 """The exported Hypothesis state machine, run against writers that keep the rules and against
 writers that break the thread rule only in a backup's Thaw or only in a restore's PostRestore; and
-its fault rules driven by hand, with the codes requesters see (vss-facts §4.4, §6, §9)."""
+its fault rules driven by hand, with the codes requesters see (docs/reference.md §4.4, §6, §9)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ class PoliteWriter(CVssWriterEx2):
 
 
 class ReplaceFailsWriter(PoliteWriter):
-    """Wants PostRestore only after a failed restore (VSS_WRE_IF_REPLACE_FAILS, vss-facts §4.4)."""
+    """Wants PostRestore only after a failed restore (VSS_WRE_IF_REPLACE_FAILS, docs/reference.md §4.4)."""
 
     WRITER_RESTORE = VSS_WRE_IF_REPLACE_FAILS
 
@@ -141,7 +141,7 @@ class _Zeros(random.Random):
 
 
 def test_session_ids_stay_unique_with_a_generator_that_repeats() -> None:
-    """vss-facts §8: a session id names one session, whatever generator the system was given."""
+    """docs/reference.md §8: a session id names one session, whatever generator the system was given."""
     with VssSystem(rng=_Zeros()) as system:
         objects = [system.CreateVssBackupComponents() for _ in range(3)]
         for bc in objects:
@@ -174,7 +174,7 @@ def _snapshot_results(system: VssSystem) -> list[str | None]:
 def test_a_provider_veto_fails_the_next_backups_then_the_provider_behaves(
     machine: PoliteMachine,
 ) -> None:
-    """VSS_E_PROVIDER_VETO is a provider code: requesters see it unchanged (vss-facts §9); the
+    """VSS_E_PROVIDER_VETO is a provider code: requesters see it unchanged (docs/reference.md §9); the
     frozen writers get OnAbort (§4.2 trigger 4)."""
     machine.inject_provider_fault("PreCommitSnapshots", "VSS_E_PROVIDER_VETO", 2)
     assert list(machine.backup()) == []
@@ -204,7 +204,7 @@ def test_a_provider_veto_fails_the_next_backups_then_the_provider_behaves(
 def test_a_code_outside_the_provider_list_reaches_the_requester_converted(
     machine: PoliteMachine,
 ) -> None:
-    """E_FAIL is not a provider code: VSS reports VSS_E_UNEXPECTED_PROVIDER_ERROR (vss-facts §9)."""
+    """E_FAIL is not a provider code: VSS reports VSS_E_UNEXPECTED_PROVIDER_ERROR (docs/reference.md §9)."""
     machine.inject_provider_fault("PostFinalCommitSnapshots", "E_FAIL", 1)
     assert list(machine.backup()) == []
     assert _snapshot_results(machine._system) == ["VSS_E_UNEXPECTED_PROVIDER_ERROR"]
@@ -218,7 +218,7 @@ def test_a_code_outside_the_provider_list_reaches_the_requester_converted(
 def test_a_commit_past_the_10_s_hold_window_fails_the_set(
     machine: PoliteMachine, milliseconds: int, result: str
 ) -> None:
-    """The flush-and-hold window is 10 s (vss-facts §6); the delay hits only the next backup."""
+    """The flush-and-hold window is 10 s (docs/reference.md §6); the delay hits only the next backup."""
     machine.delay_next_commit(milliseconds)
     machine.backup()
     machine.backup()
@@ -235,7 +235,7 @@ def test_a_commit_past_the_10_s_hold_window_fails_the_set(
 def test_restore_sends_the_documented_events(
     machine: PoliteMachine, status: int, replace_fails_events: list[str]
 ) -> None:
-    """vss-facts §4.4: OnPreRestore then OnPostRestore, no backup events; a
+    """docs/reference.md §4.4: OnPreRestore then OnPostRestore, no backup events; a
     VSS_WRE_IF_REPLACE_FAILS writer gets OnPostRestore only after a failed file restore."""
     saved = machine.backup()
     before = len(machine._system.trace)
@@ -264,7 +264,7 @@ def test_the_machine_catches_a_model_that_sends_postrestore_regardless(
     machine: PoliteMachine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The restore check can fail: PostRestore to a VSS_WRE_IF_REPLACE_FAILS writer after a
-    restore that did not fail is caught (vss-facts §4.4)."""
+    restore that did not fail is caught (docs/reference.md §4.4)."""
     monkeypatch.setattr(coordinator_module, "restore_failed", lambda session, ws: True)
     saved = machine.backup()
     with pytest.raises(

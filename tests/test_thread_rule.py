@@ -1,4 +1,4 @@
-"""The thread rule (API.md "The thread rule", vss-facts §1.5 and §8).
+"""The thread rule (docs/api.md "The thread rule", docs/reference.md §1.5 and §8).
 
 GetSessionId, SetWriterFailure and SetWriterFailureEx must be called on the thread that invoked the
 running handler. A call from a worker thread, a thread pool, outside any handler, from another
@@ -136,7 +136,7 @@ def test_call_from_a_worker_thread_is_refused(
     method: str,
     handler: str,
 ) -> None:
-    """vss-facts §1.5: work may go to worker threads, error reporting may not. The refused call
+    """docs/reference.md §1.5: work may go to worker threads, error reporting may not. The refused call
     changes nothing: the writer finishes its backup STABLE with no failure code."""
     writer = make_writer(system, "Worker", cls=Probe)
     writer.hooks[handler] = make_hook(CALLS[method])
@@ -182,7 +182,7 @@ def test_call_from_a_worker_thread_is_refused(
 def test_call_from_the_test_body_after_the_backup_is_refused(
     system: VssSystem, method: str
 ) -> None:
-    """vss-facts §1.5 [INF] policy: with no handler running the call is refused (OUTSIDE_HANDLER),
+    """docs/reference.md §1.5 [INF] policy: with no handler running the call is refused (OUTSIDE_HANDLER),
     naming the calling thread; no handler thread exists."""
     writer = make_writer(system, "Idle", cls=Probe)
     full_backup(system)
@@ -205,7 +205,7 @@ def test_call_from_the_test_body_after_the_backup_is_refused(
 def test_call_from_a_simulator_task_that_is_no_handler_is_refused(
     system: VssSystem, method: str
 ) -> None:
-    """vss-facts §1.5: a task of the simulation (here a requester task) is not a handler thread."""
+    """docs/reference.md §1.5: a task of the simulation (here a requester task) is not a handler thread."""
     writer = make_writer(system, "Idle", cls=Probe)
     errors: list[WrongThreadError] = []
 
@@ -232,7 +232,7 @@ def test_call_from_a_simulator_task_that_is_no_handler_is_refused(
 
 @pytest.mark.parametrize("method", ["SetWriterFailure", "SetWriterFailureEx"])
 def test_set_writer_failure_in_identify_is_refused(system: VssSystem, method: str) -> None:
-    """vss-facts §1.5: SetWriterFailure(Ex) is allowed in every handler but OnIdentify(Ex); the
+    """docs/reference.md §1.5: SetWriterFailure(Ex) is allowed in every handler but OnIdentify(Ex); the
     refusal is FORBIDDEN_IN_HANDLER, on the handler's own thread. Identify itself succeeds."""
 
     def attempt(writer: Probe) -> None:
@@ -265,7 +265,7 @@ def test_set_writer_failure_in_identify_is_refused(system: VssSystem, method: st
 
 
 def test_get_session_id_in_every_handler_is_the_requesters(system: VssSystem) -> None:
-    """vss-facts §1.5, §8: GetSessionId works in every handler, OnIdentify included, and returns
+    """docs/reference.md §1.5, §8: GetSessionId works in every handler, OnIdentify included, and returns
     the requester's session id (IVssBackupComponentsEx3::GetSessionId)."""
 
     def ask(writer: Probe) -> None:
@@ -298,7 +298,7 @@ def shutdown_only(system: VssSystem, start_after: float) -> uuid.UUID:
 def test_callback_called_from_another_sessions_handler_is_refused(
     system: VssSystem, method: str
 ) -> None:
-    """vss-facts §1.5, §8 ("one session cannot corrupt another"): writer Holder stores a callback
+    """docs/reference.md §1.5, §8 ("one session cannot corrupt another"): writer Holder stores a callback
     in session A's OnBackupShutdown and keeps working there for 10 s; at 1 s session B's handler
     (of writer Caller) runs the callback. Holder's only running handler is A's, on A's thread,
     so the call is refused and names both threads."""
@@ -357,7 +357,7 @@ def test_callback_called_from_another_sessions_handler_is_refused(
 def test_callback_run_by_the_same_writer_in_another_session_reports_that_session(
     system: VssSystem,
 ) -> None:
-    """vss-facts §8: GetSessionId names the session whose handler runs on the calling thread, so a
+    """docs/reference.md §8: GetSessionId names the session whose handler runs on the calling thread, so a
     callback stored in session A and run inside the same writer's handler of session B gets B's
     id (the hazard the thread rule exists for); no violation, each session sees its own id."""
     shared: dict[str, Callable[[], uuid.UUID]] = {}
@@ -408,7 +408,7 @@ def test_interleaving_helper() -> None:
 
 @pytest.mark.parametrize("sessions", [2, 8])
 def test_concurrent_sessions_each_see_their_own_id(system: VssSystem, sessions: int) -> None:
-    """vss-facts §8: parallel sessions never see each other's id. Each handler asks on entry and
+    """docs/reference.md §8: parallel sessions never see each other's id. Each handler asks on entry and
     again after 1.5 s of work, while other sessions' handlers of the same writer run."""
 
     def observe(writer: Probe) -> None:

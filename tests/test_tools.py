@@ -1,4 +1,4 @@
-"""vssadmin and diskshadow output, in the formats of real captures (vss-facts §10)."""
+"""vssadmin and diskshadow output, in the formats of real captures (docs/reference.md §10)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _snapshot(system: VssSystem, context: int) -> None:
 
 
 def test_list_shadows_matches_the_observed_format(vss_system: VssSystem) -> None:
-    """vss-facts §10.2: the captured ClientAccessible block, line for line."""
+    """docs/reference.md §10.2: the captured ClientAccessible block, line for line."""
     _snapshot(vss_system, VSS_CTX_CLIENT_ACCESSIBLE)
     (copy,) = vss_system.shadow_copies()
     lines = vss_system.vssadmin("list shadows").splitlines()
@@ -77,7 +77,7 @@ def test_list_shadows_when_there_are_none(vss_system: VssSystem) -> None:
 
 
 def test_list_writers_shows_the_last_state_and_error(vss_system: VssSystem) -> None:
-    """vss-facts §10.1: a writer that vetoed Freeze shows [9] Failed / Retryable error."""
+    """docs/reference.md §10.1: a writer that vetoed Freeze shows [9] Failed / Retryable error."""
     writer = FreezeVetoWriter()
     writer.Initialize(WRITER_ID, "System Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
     writer.Subscribe()
@@ -98,7 +98,7 @@ def test_list_writers_shows_the_last_state_and_error(vss_system: VssSystem) -> N
 
 
 def test_the_tools_send_identify_but_no_backup_shutdown(vss_system: VssSystem) -> None:
-    """vss-facts §1.4: management tools trigger Identify too."""
+    """docs/reference.md §1.4: management tools trigger Identify too."""
     writer = FreezeVetoWriter()
     writer.Initialize(WRITER_ID, "System Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
     writer.Subscribe()

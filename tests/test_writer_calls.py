@@ -1,4 +1,4 @@
-"""WRITER_CALLS swept: every writer-side method in every handler, and outside any (vss-facts §1.5).
+"""WRITER_CALLS swept: every writer-side method in every handler, and outside any (docs/reference.md §1.5).
 
 A call made in a handler its rule lists works; anywhere else it raises (WrongThreadError for the
 methods bound by the thread rule, VssBadState for the others) and leaves one FORBIDDEN_IN_HANDLER
@@ -44,7 +44,7 @@ from simulator._rules.writer_states import WriterEvent
 E = WriterEvent
 P = Phase
 
-#: Valid arguments for each writer-side method (vss-facts §1.5).
+#: Valid arguments for each writer-side method (docs/reference.md §1.5).
 METHOD_ARGS: dict[str, tuple[Any, ...]] = {
     "GetSessionId": (),
     "SetWriterFailure": (VSS_E_WRITERERROR_RETRYABLE,),
@@ -106,7 +106,7 @@ def _call_once(writer: HookWriter, method: str, event: WriterEvent) -> list[Atte
 
 
 def _deliver(system: VssSystem, event: WriterEvent) -> uuid.UUID:
-    """Run what delivers ``event`` (vss-facts §4): a backup that goes as far as the writer lets
+    """Run what delivers ``event`` (docs/reference.md §4): a backup that goes as far as the writer lets
     it, then Release (BackupShutdown); a backup aborted after PrepareForBackup (Abort); a restore
     (PreRestore, PostRestore). Returns the session id of the object that delivered it."""
     bc = system.CreateVssBackupComponents()
@@ -139,7 +139,7 @@ def _cases() -> list[Any]:
 def test_call_in_handler(vss_system: VssSystem, method: str, event: WriterEvent) -> None:
     """``method`` called in the handler of ``event`` works exactly when WRITER_CALLS lists the
     event; otherwise it raises WrongThreadError (thread-rule methods) or VssBadState, and one
-    FORBIDDEN_IN_HANDLER violation names the writer, handler and session (vss-facts §1.5)."""
+    FORBIDDEN_IN_HANDLER violation names the writer, handler and session (docs/reference.md §1.5)."""
     writer = make_writer(vss_system, "Caller", cls=HookWriter)
     attempts = _call_once(writer, method, event)
     session_id = _deliver(vss_system, event)
@@ -173,7 +173,7 @@ def test_method_args_cover_every_rule() -> None:
 def test_call_outside_any_handler(vss_system: VssSystem, method: str) -> None:
     """With no handler running: WrongThreadError for the thread-rule methods, VssBadState for
     the others, each recorded as OUTSIDE_HANDLER; IsWriterShuttingDown works anywhere
-    (vss-facts §1.5, API.md "The thread rule")."""
+    (docs/reference.md §1.5, docs/api.md "The thread rule")."""
     writer = make_writer(vss_system, "Caller", cls=HookWriter)
     rule = WRITER_CALLS[method]
     if rule.events is None:
@@ -194,7 +194,7 @@ def test_call_outside_any_handler(vss_system: VssSystem, method: str) -> None:
 
 def test_thread_rule_methods_are_the_documented_three() -> None:
     """GetSessionId, SetWriterFailure and SetWriterFailureEx are bound to the handler's thread
-    (vss-facts §1.5 "Threading rule")."""
+    (docs/reference.md §1.5 "Threading rule")."""
     bound = {name for name, rule in WRITER_CALLS.items() if rule.thread_rule}
     assert bound == {"GetSessionId", "SetWriterFailure", "SetWriterFailureEx"}
 
@@ -246,7 +246,7 @@ def _component_backup(
 def test_volume_array_count_set_id_and_device(vss_system: VssSystem) -> None:
     """GetCurrentVolumeArray/Count list the set's volumes from OnPrepareBackup to OnPostSnapshot
     ([INF] from OnPrepareBackup); GetCurrentSnapshotSetId is StartSnapshotSet's id;
-    GetSnapshotDeviceName gives the device GetSnapshotProperties reports (vss-facts §1.5)."""
+    GetSnapshotDeviceName gives the device GetSnapshotProperties reports (docs/reference.md §1.5)."""
     vss_system.add_volume("D:\\")
     writer = make_writer(vss_system, "Asker", cls=HookWriter)
     asks: dict[WriterEvent, list[tuple[str, tuple[Any, ...]]]] = {
@@ -278,7 +278,7 @@ def test_volume_array_count_set_id_and_device(vss_system: VssSystem) -> None:
 
 def test_is_path_affected(vss_system: VssSystem) -> None:
     """IsPathAffected is true for paths on a volume of the set (environment variables expanded)
-    and false for a volume left out (vss-facts §1.5)."""
+    and false for a volume left out (docs/reference.md §1.5)."""
     vss_system.add_volume("D:\\")
     writer = make_writer(vss_system, "Asker", cls=HookWriter)
     paths = ["C:\\MyFiles", "c:\\myfiles\\a.dat", "C:\\", "%SystemRoot%\\System32", "D:\\Data"]
@@ -302,7 +302,7 @@ def test_is_path_affected(vss_system: VssSystem) -> None:
 def test_backup_state_as_the_writer_sees_it(vss_system: VssSystem) -> None:
     """GetBackupType, AreComponentsSelected, IsBootableSystemStateBackedUp,
     IsPartialFileSupportEnabled reflect SetBackupState; GetRestoreType is VSS_RTYPE_UNDEFINED
-    during a backup; GetContext is VSS_CTX_BACKUP by default (vss-facts §1.5)."""
+    during a backup; GetContext is VSS_CTX_BACKUP by default (docs/reference.md §1.5)."""
     writer = make_writer(vss_system, "Asker", cls=HookWriter)
     questions = [
         "GetBackupType",
@@ -329,7 +329,7 @@ def test_backup_state_as_the_writer_sees_it(vss_system: VssSystem) -> None:
 
 
 def test_backup_state_without_component_mode(vss_system: VssSystem) -> None:
-    """Not in component mode, AreComponentsSelected is false (vss-facts §1.5, §4.5)."""
+    """Not in component mode, AreComponentsSelected is false (docs/reference.md §1.5, §4.5)."""
     writer = make_writer(vss_system, "Asker", cls=HookWriter)
     ask = Asker(
         writer, {E.FREEZE: [("AreComponentsSelected", ()), ("IsBootableSystemStateBackedUp", ())]}
@@ -371,7 +371,7 @@ def test_get_restore_type_in_a_restore(vss_system: VssSystem) -> None:
 
 def test_get_current_level_is_the_writers_level(vss_system: VssSystem) -> None:
     """During Freeze and Thaw GetCurrentLevel is the level being frozen or thawed, which is the
-    writer's own level (vss-facts §1.2, §1.5, §4.1)."""
+    writer's own level (docs/reference.md §1.2, §1.5, §4.1)."""
     levels = {"Front": VSS_APP_FRONT_END, "Back": VSS_APP_BACK_END, "System": VSS_APP_SYSTEM}
     askers = {}
     for name, level in levels.items():
@@ -425,7 +425,7 @@ def test_set_writer_failure_ex_reaches_the_status(vss_system: VssSystem) -> None
 
 
 def test_is_writer_shutting_down_in_every_handler(vss_system: VssSystem) -> None:
-    """IsWriterShuttingDown may be polled anywhere: false in every handler (vss-facts §1.5)."""
+    """IsWriterShuttingDown may be polled anywhere: false in every handler (docs/reference.md §1.5)."""
     writer = make_writer(vss_system, "Asker", cls=HookWriter)
     ask = Asker(writer, {e: [("IsWriterShuttingDown", ())] for e in WriterEvent})
     with vss_system.CreateVssBackupComponents() as bc:

@@ -1,4 +1,4 @@
-"""The shared XML layer: safe parsing, typed attributes, spelling tables (vss-facts §7)."""
+"""The shared XML layer: safe parsing, typed attributes, spelling tables (docs/reference.md §7)."""
 
 import time
 import uuid

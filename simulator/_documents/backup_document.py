@@ -156,7 +156,7 @@ class WriterComponentsEntry:
 
 @attrs.define
 class BackupComponentsDocument:
-    """The requester's Backup Components Document (vss-facts §7.3)."""
+    """The requester's Backup Components Document (docs/reference.md §7.3)."""
 
     select_components: bool = False
     bootable_system_state: bool = False
@@ -210,7 +210,7 @@ class BackupComponentsDocument:
         component_name: str,
     ) -> ComponentEntry:
         """Include a component explicitly; a second (logical path, name) raises
-        VssObjectAlreadyExists (vss-facts §3.2 step 7)."""
+        VssObjectAlreadyExists (docs/reference.md §3.2 step 7)."""
         writer = self.add_writer(instance_id, writer_id)
         path = _logical_path(logical_path)
         for existing in writer.components:

@@ -413,4 +413,4 @@ class IVssWriterComponents:
 
 
 IVssWriterComponentsExt = IVssWriterComponents
-"""The requester's view (vss-facts §3.3 step 5): construct it with ``ComponentAccess.REQUESTER``."""
+"""The requester's view (docs/reference.md §3.3 step 5): construct it with ``ComponentAccess.REQUESTER``."""

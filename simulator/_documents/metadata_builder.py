@@ -112,7 +112,7 @@ class _ComponentDraft:
 
 
 class IVssCreateWriterMetadata:
-    """The metadata builder a writer receives in OnIdentify (vss-facts §7.1).
+    """The metadata builder a writer receives in OnIdentify (docs/reference.md §7.1).
 
     COM names and argument order; out-parameters are return values; a failing HRESULT raises its
     ``VssError`` subclass. Optional strings may be None.
@@ -390,7 +390,7 @@ class IVssCreateWriterMetadata:
 
 
 class IVssCreateWriterMetadataEx(IVssCreateWriterMetadata):
-    """The builder handed to OnIdentifyEx: adds AddExcludeFilesFromSnapshot (vss-facts §7.1)."""
+    """The builder handed to OnIdentifyEx: adds AddExcludeFilesFromSnapshot (docs/reference.md §7.1)."""
 
     def AddExcludeFilesFromSnapshot(self, path: str, filespec: str, recursive: bool) -> None:
         """Exclude a file set from the shadow copy itself."""

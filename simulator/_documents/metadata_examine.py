@@ -39,7 +39,7 @@ def _pick(items: tuple[T, ...], index: int, what: str) -> T:
 
 
 class IVssWMFiledesc:
-    """A read-only file descriptor (vss-facts §7.1)."""
+    """A read-only file descriptor (docs/reference.md §7.1)."""
 
     def __init__(self, descriptor: FileDescriptor) -> None:
         self.descriptor = descriptor
@@ -69,7 +69,7 @@ class IVssWMFiledesc:
 
 
 class IVssWMDependency:
-    """A read-only component dependency (vss-facts §7.1)."""
+    """A read-only component dependency (docs/reference.md §7.1)."""
 
     def __init__(self, dependency: ComponentDependency) -> None:
         self.dependency = dependency
@@ -111,7 +111,7 @@ class VSS_COMPONENTINFO:
 
 
 class IVssWMComponent:
-    """A read-only component of a WMD (vss-facts §7.1)."""
+    """A read-only component of a WMD (docs/reference.md §7.1)."""
 
     def __init__(self, component: ComponentMetadata) -> None:
         self.component = component
@@ -160,7 +160,7 @@ class IVssWMComponent:
 
 class IVssExamineWriterMetadata:
     """A requester's view of one writer's metadata: the methods of IVssExamineWriterMetadata,
-    ``…Ex`` and ``…Ex2`` (vss-facts §7.1). The document is ``.metadata``."""
+    ``…Ex`` and ``…Ex2`` (docs/reference.md §7.1). The document is ``.metadata``."""
 
     def __init__(self, metadata: WriterMetadata) -> None:
         self.metadata = metadata
@@ -264,5 +264,5 @@ IVssExamineWriterMetadataEx2 = IVssExamineWriterMetadata
 
 
 def CreateVssExamineWriterMetadata(xml: str) -> IVssExamineWriterMetadata:
-    """Read a stored Writer Metadata Document (vss-facts §3.3 step 2)."""
+    """Read a stored Writer Metadata Document (docs/reference.md §3.3 step 2)."""
     return IVssExamineWriterMetadata(WriterMetadata.from_xml(xml))

@@ -66,7 +66,7 @@ def _backup_schema(value: int) -> VSS_BACKUP_SCHEMA:
 
 @attrs.frozen
 class FileDescriptor:
-    """A file set (path, filespec, recursive) as IVssWMFiledesc describes it (vss-facts §7.1).
+    """A file set (path, filespec, recursive) as IVssWMFiledesc describes it (docs/reference.md §7.1).
 
     For an alternate location mapping ``alternate_location`` is the destination. Exclude lists and
     mappings carry no backup type mask (0).
@@ -85,7 +85,7 @@ class FileDescriptor:
 
 @attrs.frozen
 class ComponentDependency:
-    """A dependency of a component on a component of another writer (vss-facts §7.1)."""
+    """A dependency of a component on a component of another writer (docs/reference.md §7.1)."""
 
     writer_id: uuid.UUID
     logical_path: str | None
@@ -94,7 +94,7 @@ class ComponentDependency:
 
 @attrs.frozen
 class ComponentMetadata:
-    """One component of a WMD, with its file sets and dependencies (vss-facts §7.1)."""
+    """One component of a WMD, with its file sets and dependencies (docs/reference.md §7.1)."""
 
     type: VSS_COMPONENT_TYPE = attrs.field(converter=VSS_COMPONENT_TYPE)
     logical_path: str | None = attrs.field(converter=_logical_path)
@@ -133,7 +133,7 @@ class RestoreMethod:
 
 @attrs.frozen
 class WriterIdentity:
-    """The IDENTIFICATION of a writer instance (vss-facts §1.2, §7.1)."""
+    """The IDENTIFICATION of a writer instance (docs/reference.md §1.2, §7.1)."""
 
     instance_id: uuid.UUID
     writer_id: uuid.UUID
@@ -147,7 +147,7 @@ class WriterIdentity:
 
 @attrs.frozen
 class WriterMetadata:
-    """A whole Writer Metadata Document (vss-facts §7.1)."""
+    """A whole Writer Metadata Document (docs/reference.md §7.1)."""
 
     identity: WriterIdentity
     restore_method: RestoreMethod | None = None

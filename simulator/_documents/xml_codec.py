@@ -1,4 +1,4 @@
-"""The XML layer shared by the Writer Metadata and Backup Components Documents (vss-facts §7).
+"""The XML layer shared by the Writer Metadata and Backup Components Documents (docs/reference.md §7).
 
 Reading goes through :func:`parse_document`: ``defusedxml`` with DTDs, entities and external
 references forbidden, a size cap (:data:`MAX_DOCUMENT_BYTES`) and a depth cap (:data:`MAX_DEPTH`).

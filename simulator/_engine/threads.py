@@ -1,4 +1,4 @@
-"""Thread identity for the thread rule (vss-facts §1.5 "Threading rule").
+"""Thread identity for the thread rule (docs/reference.md §1.5 "Threading rule").
 
 A handler runs on a simulator task: a greenlet hosted by one OS thread. Its identity is the pair
 (OS thread ident, greenlet), so a call from a worker the writer started with ``threading`` or

@@ -29,14 +29,16 @@ class TraceKind(str, enum.Enum):
 class ViolationRule(str, enum.Enum):
     """The documented rules whose breaking is recorded in ``system.violations``."""
 
-    WRONG_THREAD = "wrong-thread"  # vss-facts §1.5: call not on the handler's own thread
-    OUTSIDE_HANDLER = "outside-handler"  # vss-facts §1.5: call while no handler runs
-    FORBIDDEN_IN_HANDLER = "forbidden-in-handler"  # vss-facts §1.5/§1.6: not callable there
-    HANDLER_RAISED = "handler-raised"  # vss-facts §1.1: handlers must never throw
-    BAD_RESULT = "bad-result"  # vss-facts §1.4: handlers return a bool
-    METADATA_CHANGED = "metadata-changed"  # vss-facts §7.1: OnIdentify must be deterministic
+    WRONG_THREAD = "wrong-thread"  # docs/reference.md §1.5: call not on the handler's own thread
+    OUTSIDE_HANDLER = "outside-handler"  # docs/reference.md §1.5: call while no handler runs
+    FORBIDDEN_IN_HANDLER = "forbidden-in-handler"  # docs/reference.md §1.5/§1.6: not callable there
+    HANDLER_RAISED = "handler-raised"  # docs/reference.md §1.1: handlers must never throw
+    BAD_RESULT = "bad-result"  # docs/reference.md §1.4: handlers return a bool
+    METADATA_CHANGED = (
+        "metadata-changed"  # docs/reference.md §7.1: OnIdentify must be deterministic
+    )
     PROVIDER_MISBEHAVED = (
-        "provider-misbehaved"  # vss-facts §9: provider raised or broke the contract
+        "provider-misbehaved"  # docs/reference.md §9: provider raised or broke the contract
     )
 
 

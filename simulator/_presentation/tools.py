@@ -1,8 +1,8 @@
-"""The Windows tools, simulated: what ``vssadmin`` and ``diskshadow`` print (vss-facts §10).
+"""The Windows tools, simulated: what ``vssadmin`` and ``diskshadow`` print (docs/reference.md §10).
 
 Output is built from the simulated machine's state in the formats seen in real captures: 3-space
 field indents, single-quoted names, lower-case braced GUIDs, a blank line after each item. Strings
-tagged [INF] in vss-facts §10 (some state labels and last-error words, attribute words beyond the
+tagged [INF] in docs/reference.md §10 (some state labels and last-error words, attribute words beyond the
 five observed) are our choice. Lines end with ``\\n``, not the ``\\r\\n`` of a real console.
 """
 
@@ -36,7 +36,7 @@ WAITING = "Waiting for responses. These may be delayed if a shadow copy is being
 NO_ITEMS = "No items found that satisfy the query.\n"
 
 WS = VSS_WRITER_STATE
-#: vssadmin's label for each writer state (vss-facts §10.1; 0, 2, 3, 4, 6, 12–15 are [INF]).
+#: vssadmin's label for each writer state (docs/reference.md §10.1; 0, 2, 3, 4, 6, 12–15 are [INF]).
 STATE_LABELS = {
     WS.VSS_WS_UNKNOWN: "Unknown",
     WS.VSS_WS_STABLE: "Stable",
@@ -45,7 +45,7 @@ STATE_LABELS = {
     WS.VSS_WS_WAITING_FOR_POST_SNAPSHOT: "Waiting for post snapshot",
     WS.VSS_WS_WAITING_FOR_BACKUP_COMPLETE: "Waiting for completion",
 }
-#: vssadmin's "Last error" words (vss-facts §10.1; OUTOFRESOURCES, NOT_RESPONDING are [INF]).
+#: vssadmin's "Last error" words (docs/reference.md §10.1; OUTOFRESOURCES, NOT_RESPONDING are [INF]).
 LAST_ERRORS = {
     hr.S_OK: "No error",
     hr.VSS_E_WRITERERROR_RETRYABLE: "Retryable error",
@@ -74,7 +74,7 @@ ATTRIBUTE_WORDS = (
     (A.VSS_VOLSNAP_ATTR_AUTORECOVER, "Auto recovered"),
 )
 C = VSS_SNAPSHOT_CONTEXT
-#: vssadmin's "Type:" per context (vss-facts §7.6; Backup, FileShareBackup, ClientAccessibleWriters [INF]).
+#: vssadmin's "Type:" per context (docs/reference.md §7.6; Backup, FileShareBackup, ClientAccessibleWriters [INF]).
 TYPE_NAMES = {
     int(C.VSS_CTX_BACKUP): "Backup",
     int(C.VSS_CTX_FILE_SHARE_BACKUP): "FileShareBackup",
@@ -117,7 +117,7 @@ def _identified(coordinator: Coordinator) -> list[WriterCore]:
 
 
 def vssadmin(coordinator: Coordinator, command: str) -> str:
-    """``vssadmin list writers | list shadows | list providers`` (vss-facts §10.1, §10.2)."""
+    """``vssadmin list writers | list shadows | list providers`` (docs/reference.md §10.1, §10.2)."""
     machine = coordinator.machine
     words = command.lower().split()
     if words == ["list", "writers"]:
@@ -149,7 +149,7 @@ def vssadmin(coordinator: Coordinator, command: str) -> str:
 
 
 def _shadows(machine: Machine) -> str:
-    """vssadmin lists only the system provider's copies (vss-facts §10.2)."""
+    """vssadmin lists only the system provider's copies (docs/reference.md §10.2)."""
     sets: dict[uuid.UUID, list[Snapshot]] = {}
     for snapshot in machine.snapshots.values():
         if snapshot.provider_id == SYSTEM_PROVIDER_ID:
@@ -196,7 +196,7 @@ def _us_time(moment: dt.datetime) -> str:
 
 
 def diskshadow(coordinator: Coordinator, command: str) -> str:
-    """``diskshadow`` ``list writers status`` (vss-facts §10.3)."""
+    """``diskshadow`` ``list writers status`` (docs/reference.md §10.3)."""
     words = command.lower().split()
     if words != ["list", "writers", "status"]:
         raise ValueError(f"diskshadow {command!r} is not simulated; try 'list writers status'")

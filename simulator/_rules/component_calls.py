@@ -21,7 +21,7 @@ Report = Callable[[str, str], None]
 
 
 class ComponentAccess(enum.Enum):
-    """The place a component view is handed out (vss-facts §1.6, §7.3); the value names it."""
+    """The place a component view is handed out (docs/reference.md §1.6, §7.3); the value names it."""
 
     PREPARE_BACKUP = "OnPrepareBackup"
     POST_SNAPSHOT = "OnPostSnapshot"
@@ -52,7 +52,7 @@ COMPONENT_CALLS: Mapping[str, frozenset[ComponentAccess]] = MappingProxyType(
         "SetFailure": _WRITER_PLACES,
     }
 )
-"""Each IVssComponent(Ex, Ex2) setter's COM name → the places it may be called (vss-facts §1.6)."""
+"""Each IVssComponent(Ex, Ex2) setter's COM name → the places it may be called (docs/reference.md §1.6)."""
 
 
 def _places(access: Iterable[ComponentAccess]) -> str:

@@ -1,6 +1,6 @@
 """Providers: the contract the coordinator drives, the in-box system provider, and shadow copies.
 
-vss-facts §9: a provider is called per set in a fixed order (BeginPrepareSnapshot per volume,
+docs/reference.md §9: a provider is called per set in a fixed order (BeginPrepareSnapshot per volume,
 EndPrepareSnapshots, PreCommitSnapshots, CommitSnapshots, PostCommitSnapshots,
 PreFinalCommitSnapshots, PostFinalCommitSnapshots; AbortSnapshots after DoSnapshotSet was called).
 A provider signals failure by raising ``VssError``; a code outside ``PROVIDER_CODES`` becomes
@@ -43,7 +43,7 @@ class VssProvider:
     provider_name: str = "Simulated software provider"
     provider_type: VSS_PROVIDER_TYPE = VSS_PROVIDER_TYPE.VSS_PROV_SOFTWARE
     provider_version: str = "1.0"
-    #: shadow copies one volume may hold before AddToSnapshotSet refuses (vss-facts §6)
+    #: shadow copies one volume may hold before AddToSnapshotSet refuses (docs/reference.md §6)
     max_snapshots_per_volume: ClassVar[int] = MAX_SNAPSHOTS_PER_VOLUME
     #: attribute bits every copy of this provider carries
     extra_attributes: ClassVar[int] = 0
@@ -64,7 +64,7 @@ class VssProvider:
         """Last step before the flush-and-hold window."""
 
     def CommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
-        """Make the copies; inside the 10 s flush-and-hold window (vss-facts §6)."""
+        """Make the copies; inside the 10 s flush-and-hold window (docs/reference.md §6)."""
 
     def PostCommitSnapshots(self, snapshot_set_id: uuid.UUID, snapshots_count: int) -> None:
         """After the held writes were released, before Thaw."""
@@ -86,7 +86,7 @@ class VssProvider:
 
 
 class SystemProvider(VssProvider):
-    """The in-box copy-on-write provider (swprv); vssadmin manages only its copies (vss-facts §9)."""
+    """The in-box copy-on-write provider (swprv); vssadmin manages only its copies (docs/reference.md §9)."""
 
     provider_id = SYSTEM_PROVIDER_ID
     provider_name = "Microsoft Software Shadow Copy provider 1.0"
@@ -118,7 +118,7 @@ class Snapshot:
         return not self.attributes & VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE
 
     def properties(self) -> VSS_SNAPSHOT_PROP:
-        """The VSS_SNAPSHOT_PROP of this copy (vss-facts §7.6)."""
+        """The VSS_SNAPSHOT_PROP of this copy (docs/reference.md §7.6)."""
         return VSS_SNAPSHOT_PROP(
             m_SnapshotId=self.snapshot_id,
             m_SnapshotSetId=self.snapshot_set_id,
@@ -138,7 +138,7 @@ class Snapshot:
 
 @attrs.frozen
 class VSS_SNAPSHOT_PROP:
-    """A shadow copy's properties, field names as in vss.h (vss-facts §7.6)."""
+    """A shadow copy's properties, field names as in vss.h (docs/reference.md §7.6)."""
 
     m_SnapshotId: uuid.UUID
     m_SnapshotSetId: uuid.UUID

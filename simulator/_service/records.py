@@ -302,7 +302,7 @@ class WriterCore:
     # -- the where-callable and thread rules --------------------------------------------------
 
     def invocation_for(self, method: str) -> Invocation:
-        """The handler invocation a writer-side call belongs to, or raise (vss-facts §1.5)."""
+        """The handler invocation a writer-side call belongs to, or raise (docs/reference.md §1.5)."""
         rule = WRITER_CALLS[method]
         inv = self.active.get(current_thread_key())
         if inv is None:
@@ -345,21 +345,21 @@ class WriterCore:
             if thread_rule:
                 message = (
                     f"{method} must be called on the thread that invoked the handler "
-                    f"(vss-facts §1.5): {handlers}, but the call came from {calling!r}."
+                    f"(docs/reference.md §1.5): {handlers}, but the call came from {calling!r}."
                 )
             else:
                 message = (
                     f"{method} came from {calling!r}, which runs no handler of writer "
                     f"{self.name!r}, while {len(running)} of its handlers run ({handlers}): the "
                     "session it asks about is ambiguous. Call it on the handler's thread, or "
-                    "while exactly one handler runs (vss-facts §1.5)."
+                    "while exactly one handler runs (docs/reference.md §1.5)."
                 )
             rule = ViolationRule.WRONG_THREAD
             handler_thread: str | None = running[0].thread if len(running) == 1 else None
         else:
             message = (
                 f"{method} may only be called from inside a handler of writer {self.name!r}, on "
-                f"the thread that invoked it (vss-facts §1.5); no handler is running, and the "
+                f"the thread that invoked it (docs/reference.md §1.5); no handler is running, and the "
                 f"call came from {calling!r}."
             )
             rule = ViolationRule.OUTSIDE_HANDLER

@@ -1,4 +1,4 @@
-"""Virtual time: the simulated machine's clock (vss-facts §6 timeouts run on it).
+"""Virtual time: the simulated machine's clock (docs/reference.md §6 timeouts run on it).
 
 Time is kept as whole microseconds ("ticks") so that sums never drift and runs compare exactly;
 the public face is seconds. Nothing here reads the wall clock.

@@ -1,4 +1,4 @@
-"""VSS enumerations with the Windows header names and values (vss-facts §1.3, §2.1, §7).
+"""VSS enumerations with the Windows header names and values (docs/reference.md §1.3, §2.1, §7).
 
 Plain enumerations are :class:`enum.IntEnum`; bit-mask types are :class:`enum.IntFlag` that keep
 bits outside the named members. Every member is also a module-level name.
@@ -21,7 +21,7 @@ else:
 
 
 class VSS_SUBSCRIBE_MASK(_VssFlag):
-    """Writer event subscription flags (vss-facts §1.3)."""
+    """Writer event subscription flags (docs/reference.md §1.3)."""
 
     VSS_SM_POST_SNAPSHOT_FLAG = 0x1
     VSS_SM_BACKUP_EVENTS_FLAG = 0x2
@@ -31,7 +31,7 @@ class VSS_SUBSCRIBE_MASK(_VssFlag):
 
 
 class VSS_WRITER_STATE(enum.IntEnum):
-    """Writer states (vss-facts §2.1)."""
+    """Writer states (docs/reference.md §2.1)."""
 
     VSS_WS_UNKNOWN = 0
     VSS_WS_STABLE = 1
@@ -53,7 +53,7 @@ class VSS_WRITER_STATE(enum.IntEnum):
 
 
 class VSS_COMPONENT_TYPE(enum.IntEnum):
-    """Component types (vss-facts §7.2)."""
+    """Component types (docs/reference.md §7.2)."""
 
     VSS_CT_UNDEFINED = 0
     VSS_CT_DATABASE = 1
@@ -61,7 +61,7 @@ class VSS_COMPONENT_TYPE(enum.IntEnum):
 
 
 class VSS_USAGE_TYPE(enum.IntEnum):
-    """Writer usage types (vss-facts §7.2)."""
+    """Writer usage types (docs/reference.md §7.2)."""
 
     VSS_UT_UNDEFINED = 0
     VSS_UT_BOOTABLESYSTEMSTATE = 1
@@ -71,7 +71,7 @@ class VSS_USAGE_TYPE(enum.IntEnum):
 
 
 class VSS_SOURCE_TYPE(enum.IntEnum):
-    """Writer data source types (vss-facts §7.2)."""
+    """Writer data source types (docs/reference.md §7.2)."""
 
     VSS_ST_UNDEFINED = 0
     VSS_ST_TRANSACTEDDB = 1
@@ -80,7 +80,7 @@ class VSS_SOURCE_TYPE(enum.IntEnum):
 
 
 class VSS_RESTOREMETHOD_ENUM(enum.IntEnum):
-    """Writer restore methods (vss-facts §7.2)."""
+    """Writer restore methods (docs/reference.md §7.2)."""
 
     VSS_RME_UNDEFINED = 0
     VSS_RME_RESTORE_IF_NOT_THERE = 1
@@ -94,7 +94,7 @@ class VSS_RESTOREMETHOD_ENUM(enum.IntEnum):
 
 
 class VSS_WRITERRESTORE_ENUM(enum.IntEnum):
-    """When a writer takes part in restore (vss-facts §7.2)."""
+    """When a writer takes part in restore (docs/reference.md §7.2)."""
 
     VSS_WRE_UNDEFINED = 0
     VSS_WRE_NEVER = 1
@@ -103,7 +103,7 @@ class VSS_WRITERRESTORE_ENUM(enum.IntEnum):
 
 
 class VSS_BACKUP_SCHEMA(_VssFlag):
-    """Backup schema bits a writer supports (vss-facts §7.2)."""
+    """Backup schema bits a writer supports (docs/reference.md §7.2)."""
 
     VSS_BS_UNDEFINED = 0x0
     VSS_BS_DIFFERENTIAL = 0x1
@@ -124,7 +124,7 @@ class VSS_BACKUP_SCHEMA(_VssFlag):
 
 
 class VSS_FILE_SPEC_BACKUP_TYPE(_VssFlag):
-    """File set backup and snapshot requirements (vss-facts §7.2)."""
+    """File set backup and snapshot requirements (docs/reference.md §7.2)."""
 
     VSS_FSBT_FULL_BACKUP_REQUIRED = 0x1
     VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED = 0x2
@@ -140,7 +140,7 @@ class VSS_FILE_SPEC_BACKUP_TYPE(_VssFlag):
 
 
 class VSS_COMPONENT_FLAGS(_VssFlag):
-    """Component flags (vss-facts §7.2)."""
+    """Component flags (docs/reference.md §7.2)."""
 
     VSS_CF_BACKUP_RECOVERY = 0x1
     VSS_CF_APP_ROLLBACK_RECOVERY = 0x2
@@ -148,7 +148,7 @@ class VSS_COMPONENT_FLAGS(_VssFlag):
 
 
 class VSS_APPLICATION_LEVEL(enum.IntEnum):
-    """Writer application levels (freeze order) (vss-facts §7.2)."""
+    """Writer application levels (freeze order) (docs/reference.md §7.2)."""
 
     VSS_APP_UNKNOWN = 0
     VSS_APP_SYSTEM = 1
@@ -159,7 +159,7 @@ class VSS_APPLICATION_LEVEL(enum.IntEnum):
 
 
 class VSS_ALTERNATE_WRITER_STATE(enum.IntEnum):
-    """Alternate writer states (vss-facts §7.2)."""
+    """Alternate writer states (docs/reference.md §7.2)."""
 
     VSS_AWS_UNDEFINED = 0
     VSS_AWS_NO_ALTERNATE_WRITER = 1
@@ -168,7 +168,7 @@ class VSS_ALTERNATE_WRITER_STATE(enum.IntEnum):
 
 
 class VSS_BACKUP_TYPE(enum.IntEnum):
-    """Backup types (vss-facts §7.5)."""
+    """Backup types (docs/reference.md §7.5)."""
 
     VSS_BT_UNDEFINED = 0
     VSS_BT_FULL = 1
@@ -180,7 +180,7 @@ class VSS_BACKUP_TYPE(enum.IntEnum):
 
 
 class VSS_RESTORE_TYPE(enum.IntEnum):
-    """Restore types (vss-facts §7.5)."""
+    """Restore types (docs/reference.md §7.5)."""
 
     VSS_RTYPE_UNDEFINED = 0
     VSS_RTYPE_BY_COPY = 1
@@ -189,7 +189,7 @@ class VSS_RESTORE_TYPE(enum.IntEnum):
 
 
 class VSS_RESTORE_TARGET(enum.IntEnum):
-    """Restore targets (vss-facts §7.5)."""
+    """Restore targets (docs/reference.md §7.5)."""
 
     VSS_RT_UNDEFINED = 0
     VSS_RT_ORIGINAL = 1
@@ -199,7 +199,7 @@ class VSS_RESTORE_TARGET(enum.IntEnum):
 
 
 class VSS_FILE_RESTORE_STATUS(enum.IntEnum):
-    """File restore outcomes (vss-facts §7.5)."""
+    """File restore outcomes (docs/reference.md §7.5)."""
 
     VSS_RS_UNDEFINED = 0
     VSS_RS_NONE = 1
@@ -208,7 +208,7 @@ class VSS_FILE_RESTORE_STATUS(enum.IntEnum):
 
 
 class VSS_ROLLFORWARD_TYPE(enum.IntEnum):
-    """Roll-forward types (vss-facts §7.5)."""
+    """Roll-forward types (docs/reference.md §7.5)."""
 
     VSS_RF_UNDEFINED = 0
     VSS_RF_NONE = 1
@@ -217,7 +217,7 @@ class VSS_ROLLFORWARD_TYPE(enum.IntEnum):
 
 
 class VSS_VOLUME_SNAPSHOT_ATTRIBUTES(_VssFlag):
-    """Shadow copy attribute bits (vss-facts §7.6)."""
+    """Shadow copy attribute bits (docs/reference.md §7.6)."""
 
     VSS_VOLSNAP_ATTR_PERSISTENT = 0x1
     VSS_VOLSNAP_ATTR_NO_AUTORECOVERY = 0x2
@@ -241,7 +241,7 @@ class VSS_VOLUME_SNAPSHOT_ATTRIBUTES(_VssFlag):
 
 
 class VSS_SNAPSHOT_CONTEXT(_VssFlag):
-    """Snapshot contexts (ORs of attribute bits) (vss-facts §7.6)."""
+    """Snapshot contexts (ORs of attribute bits) (docs/reference.md §7.6)."""
 
     VSS_CTX_BACKUP = 0x00
     VSS_CTX_FILE_SHARE_BACKUP = 0x10
@@ -253,7 +253,7 @@ class VSS_SNAPSHOT_CONTEXT(_VssFlag):
 
 
 class VSS_SNAPSHOT_STATE(enum.IntEnum):
-    """Shadow copy states (vss-facts §7.6)."""
+    """Shadow copy states (docs/reference.md §7.6)."""
 
     VSS_SS_UNKNOWN = 0
     VSS_SS_PREPARING = 1
@@ -275,7 +275,7 @@ class VSS_SNAPSHOT_STATE(enum.IntEnum):
 
 
 class VSS_OBJECT_TYPE(enum.IntEnum):
-    """Object types for Query and DeleteSnapshots (vss-facts §7.6)."""
+    """Object types for Query and DeleteSnapshots (docs/reference.md §7.6)."""
 
     VSS_OBJECT_UNKNOWN = 0
     VSS_OBJECT_NONE = 1
@@ -286,7 +286,7 @@ class VSS_OBJECT_TYPE(enum.IntEnum):
 
 
 class VSS_PROVIDER_TYPE(enum.IntEnum):
-    """Provider types (vss-facts §7.6)."""
+    """Provider types (docs/reference.md §7.6)."""
 
     VSS_PROV_UNKNOWN = 0
     VSS_PROV_SYSTEM = 1
@@ -296,7 +296,7 @@ class VSS_PROVIDER_TYPE(enum.IntEnum):
 
 
 class VSS_SNAPSHOT_PROPERTY_ID(enum.IntEnum):
-    """Snapshot property ids (vss-facts §7.6)."""
+    """Snapshot property ids (docs/reference.md §7.6)."""
 
     VSS_SPROPID_UNKNOWN = 0
     VSS_SPROPID_SNAPSHOT_ID = 1
@@ -315,6 +315,6 @@ class VSS_SNAPSHOT_PROPERTY_ID(enum.IntEnum):
 
 
 INFINITE: Final = 0xFFFFFFFF
-"""Default timeout of ``IVssAsync::Wait`` (vss-facts §3.4)."""
+"""Default timeout of ``IVssAsync::Wait`` (docs/reference.md §3.4)."""
 GUID_NULL: Final = uuid.UUID(int=0)
-"""The all-zero GUID (vss-facts §9: provider id meaning "let VSS choose")."""
+"""The all-zero GUID (docs/reference.md §9: provider id meaning "let VSS choose")."""

@@ -1,4 +1,4 @@
-"""The VSS error family: one exception class per failing HRESULT (vss-facts §5).
+"""The VSS error family: one exception class per failing HRESULT (docs/reference.md §5).
 
 ``VssError`` carries ``.hresult``, ``.name`` and ``.message``. Three family bases let a caller
 catch a kind of failure: ``VssRequesterError``, ``VssWriterError`` and ``VssProviderError``.

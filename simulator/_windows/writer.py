@@ -54,12 +54,12 @@ def _as_guid(value: uuid.UUID | str, what: str) -> uuid.UUID:
 
 
 class CVssWriter(abc.ABC):
-    """The writer base class (vss-facts §1.1). OnPrepareSnapshot, OnFreeze, OnThaw and OnAbort are
+    """The writer base class (docs/reference.md §1.1). OnPrepareSnapshot, OnFreeze, OnThaw and OnAbort are
     pure virtual in vswriter.h, so they are abstract here."""
 
     _vss: WriterCore
 
-    # -- lifecycle (vss-facts §1.2, §1.3) -----------------------------------------------------
+    # -- lifecycle (docs/reference.md §1.2, §1.3) -----------------------------------------------------
 
     def Initialize(
         self,
@@ -74,7 +74,7 @@ class CVssWriter(abc.ABC):
         io_throttling_only: bool = False,
         writer_instance_name: str | None = None,
     ) -> None:
-        """Bind the writer to the current ``VssSystem`` (vss-facts §1.2); version 0.0."""
+        """Bind the writer to the current ``VssSystem`` (docs/reference.md §1.2); version 0.0."""
         self._initialize(
             writer_id,
             writer_name,
@@ -142,7 +142,7 @@ class CVssWriter(abc.ABC):
         return handlers
 
     def Subscribe(self, event_flags: int = _DEFAULT_EVENTS) -> None:
-        """Start receiving events (vss-facts §1.3); a second call is refused."""
+        """Start receiving events (docs/reference.md §1.3); a second call is refused."""
         core = self._core("Subscribe")
         if core.subscribed:
             raise VssWriterAlreadySubscribed(f"writer {core.name!r} is already subscribed")
@@ -151,7 +151,7 @@ class CVssWriter(abc.ABC):
         core.host.subscribe(core)
 
     def Unsubscribe(self) -> None:
-        """Stop receiving events (vss-facts §1.3)."""
+        """Stop receiving events (docs/reference.md §1.3)."""
         core = self._core("Unsubscribe")
         if core.subscribed:
             core.subscribed = False
@@ -163,10 +163,10 @@ class CVssWriter(abc.ABC):
             raise VssBadState(f"{method} needs Initialize (or InitializeEx) first")
         return core  # type: ignore[no-any-return]
 
-    # -- handlers (vss-facts §1.4); each returns bool ------------------------------------------
+    # -- handlers (docs/reference.md §1.4); each returns bool ------------------------------------------
 
     def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
-        """Identify: describe the writer's data (vss-facts §7.1). Default: true."""
+        """Identify: describe the writer's data (docs/reference.md §7.1). Default: true."""
         return True
 
     def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
@@ -209,7 +209,7 @@ class CVssWriter(abc.ABC):
         """PostRestore; the BCD is read-only now. Default: true."""
         return True
 
-    # -- writer-side calls (vss-facts §1.5) ----------------------------------------------------
+    # -- writer-side calls (docs/reference.md §1.5) ----------------------------------------------------
 
     def _call(self, method: str) -> Invocation:
         inv = self._core(method).invocation_for(method)
@@ -266,7 +266,7 @@ class CVssWriter(abc.ABC):
         return self._call("GetBackupType").session.backup_type
 
     def GetRestoreType(self) -> VSS_RESTORE_TYPE:
-        """The restore type; VSS_RTYPE_UNDEFINED during a backup (vss-facts §1.5)."""
+        """The restore type; VSS_RTYPE_UNDEFINED during a backup (docs/reference.md §1.5)."""
         return self._call("GetRestoreType").session.restore_type
 
     def AreComponentsSelected(self) -> bool:
@@ -288,7 +288,7 @@ class CVssWriter(abc.ABC):
 
 
 class CVssWriterEx(CVssWriter):
-    """Adds InitializeEx, SubscribeEx, OnIdentifyEx, GetIdentifyInformation (vss-facts §1.1)."""
+    """Adds InitializeEx, SubscribeEx, OnIdentifyEx, GetIdentifyInformation (docs/reference.md §1.1)."""
 
     def InitializeEx(
         self,
@@ -305,7 +305,7 @@ class CVssWriterEx(CVssWriter):
         io_throttling_only: bool = False,
         writer_instance_name: str | None = None,
     ) -> None:
-        """Initialize with a version (vss-facts §1.2)."""
+        """Initialize with a version (docs/reference.md §1.2)."""
         self._initialize(
             writer_id,
             writer_name,
@@ -319,7 +319,7 @@ class CVssWriterEx(CVssWriter):
         )
 
     def SubscribeEx(self, unsubscribe_timeout: int = 0, event_flags: int = _DEFAULT_EVENTS) -> None:
-        """Subscribe with an unsubscribe timeout (vss-facts §1.3)."""
+        """Subscribe with an unsubscribe timeout (docs/reference.md §1.3)."""
         self.Subscribe(event_flags)
 
     def OnIdentifyEx(self, metadata: IVssCreateWriterMetadata) -> bool:
@@ -327,7 +327,7 @@ class CVssWriterEx(CVssWriter):
         return True
 
     def GetIdentifyInformation(self) -> IVssExamineWriterMetadata:
-        """The metadata this writer reported in this session's Identify (vss-facts §1.5)."""
+        """The metadata this writer reported in this session's Identify (docs/reference.md §1.5)."""
         inv = self._call("GetIdentifyInformation")
         if inv.ws.examine is None:
             raise VssError("no Identify result is known for this session", hr.E_FAIL)
@@ -335,7 +335,7 @@ class CVssWriterEx(CVssWriter):
 
 
 class CVssWriterEx2(CVssWriterEx):
-    """Adds GetSessionId, SetWriterFailureEx, IsWriterShuttingDown (vss-facts §1.1, §8)."""
+    """Adds GetSessionId, SetWriterFailureEx, IsWriterShuttingDown (docs/reference.md §1.1, §8)."""
 
     def GetSessionId(self) -> uuid.UUID:
         """The id of the session whose event this handler is handling (its own thread only)."""
@@ -344,7 +344,7 @@ class CVssWriterEx2(CVssWriterEx):
     def SetWriterFailureEx(
         self, hr_writer: int, hr_application: int = hr.S_OK, application_message: str | None = None
     ) -> None:
-        """Report a failure with the application's own code and message (vss-facts §1.5)."""
+        """Report a failure with the application's own code and message (docs/reference.md §1.5)."""
         inv = self._call("SetWriterFailureEx")
         if hr_writer not in WRITER_FAILURE_CODES_EX:
             allowed = ", ".join(hr.name_of(code) for code in sorted(WRITER_FAILURE_CODES_EX))
@@ -356,5 +356,5 @@ class CVssWriterEx2(CVssWriterEx):
             inv.failed = True
 
     def IsWriterShuttingDown(self) -> bool:
-        """Whether the writer's host is shutting down; long handlers poll it (vss-facts §1.5)."""
+        """Whether the writer's host is shutting down; long handlers poll it (docs/reference.md §1.5)."""
         return self._core("IsWriterShuttingDown").shutting_down

@@ -1,6 +1,6 @@
 """The requester's call order, with expected results written from the documentation.
 
-Every expected value below is literal data copied from /work/shared/reference/vss-facts.md
+Every expected value below is literal data copied from /work/docs/reference.md
 (§3.1 object rules, §3.2 backup call order, §3.3 restore call order, §3.5 ordering errors,
 §4.5 writerless contexts), never read from the model's tables. Each row is checked twice:
 
@@ -54,7 +54,13 @@ from simulator import (
 )
 
 # -- every private name used here (re-point this block if the modules are reorganized) --------
-from simulator._rules import BACKUP_ORDER, CALL_NEEDS, CALLS_WHILE_PENDING, WRITERLESS_ORDER
+from simulator.rules import (
+    BACKUP_ORDER,
+    CALL_REQUIREMENTS,
+    CALLS_WHILE_PENDING,
+    WRITERLESS_ORDER,
+    Requirement,
+)
 
 SPARE = "Spare"
 WRITER_ID = uuid.UUID("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d")
@@ -293,7 +299,7 @@ REFUSED: list[tuple[str, str]] = [
 ]
 
 #: §3.5 says SetBackupState is refused during a restore; the model takes it right after
-#: InitializeForRestore (VShadow calls it there, per peers.md §A.6).
+#: InitializeForRestore (VShadow calls it there, per docs/field-failures.md §A.6).
 REFUSED_DISAGREEING: list[tuple[str, str]] = [
     ("RESTORE_INITIALIZED", "SetBackupState"),
 ]
@@ -328,7 +334,7 @@ def test_documented_call_is_accepted(
 def test_documented_row_is_in_the_table(phase_name: str, call: str, then: str) -> None:
     move = BACKUP_ORDER.get((Phase[phase_name], Call(call)))
     assert move is not None, f"BACKUP_ORDER lacks the documented row {phase_name} × {call}"
-    assert move.then is Phase[then]
+    assert move.next_phase is Phase[then]
 
 
 def _check_refused(system: VssSystem, phase_name: str, call: str) -> None:
@@ -355,8 +361,8 @@ def test_documented_refusal_has_no_row(phase_name: str, call: str) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="vss-facts §3.5 lists SetBackupState among the backup-only methods refused during a "
-    "restore; the model takes it after InitializeForRestore (peers.md §A.6, VShadow)",
+    reason="docs/reference.md §3.5 lists SetBackupState among the backup-only methods refused during a "
+    "restore; the model takes it after InitializeForRestore (docs/field-failures.md §A.6, VShadow)",
 )
 @pytest.mark.parametrize(
     ("phase_name", "call"), [pytest.param(*row, id="-".join(row)) for row in REFUSED_DISAGREEING]
@@ -389,7 +395,8 @@ def test_prepare_for_backup_without_set_backup_state_is_refused(system: VssSyste
 
 def test_call_needs_has_the_documented_row() -> None:
     # §3.2 row 3: SetBackupState "Must precede PrepareForBackup".
-    assert CALL_NEEDS.get(Call("PrepareForBackup")) is Call("SetBackupState")
+    needs = CALL_REQUIREMENTS[Call("PrepareForBackup")]
+    assert [need.requirement for need in needs] == [Requirement.BACKUP_STATE_SET]
 
 
 class FreezeVeto(QuietWriter):
@@ -408,7 +415,7 @@ def test_backup_complete_after_a_failed_do_snapshot_set_is_refused(system: VssSy
         bc.AddToSnapshotSet("C:\\")
         bc.PrepareForBackup().Wait()
         op = bc.DoSnapshotSet()
-        with pytest.raises(VssError):  # which code is not documented (vss-facts gaps, 5)
+        with pytest.raises(VssError):  # which code is not documented (docs/reference.md gaps, 5)
             op.Wait()
         assert op.QueryStatus() not in (VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_PENDING)
         with pytest.raises(VssBadState) as refused:
@@ -602,7 +609,7 @@ def test_writerless_add_component_is_refused(system: VssSystem) -> None:
 def test_writerless_table_has_the_documented_row(phase_name: str, call: str, then: str) -> None:
     move = WRITERLESS_ORDER.get((Phase[phase_name], Call(call)))
     assert move is not None
-    assert move.then is Phase[then]
+    assert move.next_phase is Phase[then]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Writer-side IVssComponent calls: where each may be made, written from the documentation.
 
-vss-facts §1.6 (IVssComponent / IVssComponentEx methods and when they can be called), §7.3 (the
+docs/reference.md §1.6 (IVssComponent / IVssComponentEx methods and when they can be called), §7.3 (the
 BCD is writable in OnPrepareBackup, OnPostSnapshot and OnPreRestore, read-only in
 OnBackupComplete and OnPostRestore), §3.5 (SetBackupStamp / AddPartialFile outside a backup or in
 BackupComplete, SetRestoreTarget / Set*RestoreFailureMsg outside a restore: VSS_E_BAD_STATE).
@@ -31,7 +31,7 @@ from simulator import (
 )
 
 # -- every private name used here (re-point this block if the modules are reorganized) --------
-from simulator._components import COMPONENT_CALLS
+from simulator.rules import COMPONENT_CALLS
 
 Setter = Callable[[IVssComponent], Any]
 

@@ -1,6 +1,6 @@
 """Writer event sequences, with expected sequences written from the documentation.
 
-vss-facts §4.1 (backup timeline, Freeze by application level), §4.2 (Abort triggers and
+docs/reference.md §4.1 (backup timeline, Freeze by application level), §4.2 (Abort triggers and
 guarantees), §4.3 (BackupShutdown), §4.5 (who participates), §1.4 (handler table). Event order is
 read from ``system.events(writer)`` and ``system.trace``; every expected sequence is a literal list.
 """
@@ -33,7 +33,7 @@ from simulator import (
 )
 
 # -- every private name used here (re-point this block if the modules are reorganized) --------
-from simulator._coordinator import FREEZE_ORDER
+from simulator.rules import FREEZE_ORDER
 
 #: §4.1 / writers.md: a full backup is PrepareForBackup, PrepareForSnapshot, Freeze, Thaw,
 #: PostSnapshot, BackupComplete, BackupShutdown, plus Identify first.

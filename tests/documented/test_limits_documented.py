@@ -1,6 +1,6 @@
 """Limits and timeouts, with the numbers written from the documentation.
 
-vss-facts §6 (volumes per set 64, 512 system-provider copies per volume, the 10 s flush-and-hold
+docs/reference.md §6 (volumes per set 64, 512 system-provider copies per volume, the 10 s flush-and-hold
 window, the Freeze→Thaw window dwTimeoutFreeze with its 60000 ms default, the 60 s application
 freeze limit, one set in creation system-wide), §1.2 (Initialize defaults), §2.2 and KB 915331
 (FAILED_AT_FREEZE with VSS_E_WRITERERROR_TIMEOUT), §4.1 step 8e (VSS_E_HOLD_WRITES_TIMEOUT),
@@ -43,9 +43,9 @@ from simulator import (
 )
 
 # -- every private name used here (re-point this block if the modules are reorganized) --------
-from simulator._clock import TICKS_PER_SECOND
-from simulator._coordinator import FLUSH_AND_HOLD_TICKS, MAX_FREEZE_TICKS
-from simulator._requester import MAX_VOLUMES_PER_SET
+from simulator.rules import FLUSH_AND_HOLD_TICKS, MAX_FREEZE_TICKS, MAX_VOLUMES_PER_SET
+
+TICKS_PER_SECOND = 1_000_000  # the model's clock counts microseconds
 
 #: §6 / §3.2 row 10: "Max 64 volumes per set".
 VOLUMES_PER_SET = 64

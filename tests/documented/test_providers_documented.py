@@ -1,6 +1,6 @@
 """Providers, with expected results written from the documentation.
 
-vss-facts §9 (provider call order, the allowed provider return codes, conversion of any other code
+docs/reference.md §9 (provider call order, the allowed provider return codes, conversion of any other code
 to VSS_E_UNEXPECTED_PROVIDER_ERROR, GUID_NULL selection: hardware, then software, then system;
 no partial commit; one set may mix providers), §3.2 row 10 (AddToSnapshotSet errors), §4.2
 (AbortSnapshots only after DoSnapshotSet was called), §5 (HRESULT values).
@@ -41,7 +41,7 @@ from simulator import (
 )
 
 # -- every private name used here (re-point this block if the modules are reorganized) --------
-from simulator._provider import PROVIDER_CODES
+from simulator.rules import PROVIDER_CODES
 
 HARDWARE_ID = uuid.UUID("11111111-1111-4111-8111-111111111111")
 SOFTWARE_ID = uuid.UUID("22222222-2222-4222-8222-222222222222")
@@ -346,7 +346,7 @@ def test_other_provider_code_becomes_unexpected_provider_error(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="vss-facts §9 lists neither code among the provider codes, so a provider returning it "
+    reason="docs/reference.md §9 lists neither code among the provider codes, so a provider returning it "
     "should give VSS_E_UNEXPECTED_PROVIDER_ERROR; the model's PROVIDER_CODES passes both through "
     "(it raises them itself for the kernel's flush-and-hold window)",
 )

@@ -1,6 +1,6 @@
 """Restore events, with expected sequences written from the documentation.
 
-vss-facts §4.4 (restore timeline; VSS_WRE_NEVER writers need no restore events; with
+docs/reference.md §4.4 (restore timeline; VSS_WRE_NEVER writers need no restore events; with
 VSS_WRE_IF_REPLACE_FAILS PreRestore is always sent and PostRestore only after a failed
 IF_NOT_THERE / IF_CAN_REPLACE restore), §7.2 (VSS_WRITERRESTORE_ENUM), §3.3 (restore call order
 and SetSelectedForRestore errors), §4.5 (writers with nothing selected get no further events).

@@ -1,6 +1,6 @@
 """Writer-side calls: where and on which thread they may be made, written from the documentation.
 
-vss-facts §1.5 (the "Where / when callable" column and the threading rule), §2.3 (failure codes),
+docs/reference.md §1.5 (the "Where / when callable" column and the threading rule), §2.3 (failure codes),
 §3.5 (GetSnapshotDeviceName outside PostSnapshot is VSS_E_BAD_STATE), §8 (session ids). Each call
 is made from inside a real handler of a real backup or restore on a ``VssSystem``.
 """
@@ -42,8 +42,7 @@ from simulator import (
 )
 
 # -- every private name used here (re-point this block if the modules are reorganized) --------
-from simulator._rules import WRITER_CALLS
-from simulator._writer import WRITER_FAILURE_CODES, WRITER_FAILURE_CODES_EX
+from simulator.rules import WRITER_CALLS, WRITER_FAILURE_CODES, WRITER_FAILURE_CODES_EX
 
 Hook = Callable[["Hooked"], Any]
 PROBE_ID = uuid.UUID("7e3a9b10-2c4d-4e5f-8a6b-9c0d1e2f3a4b")
@@ -280,7 +279,7 @@ CALLS: dict[str, Hook] = {
 
 
 def _expected(method: str, session: Session) -> Any:
-    """What the call returns where it is allowed (vss-facts §1.5, §7.6)."""
+    """What the call returns where it is allowed (docs/reference.md §1.5, §7.6)."""
     # Component-mode backups of C:\\ only: one copy; none left from the restore's backup.
     copy = session.copies[0] if session.copies else None
     return {

@@ -1,6 +1,6 @@
 """Writer states after each event, with expected values written from the documentation.
 
-vss-facts §2.1 (VSS_WRITER_STATE), §2.2 (the transition model: "New state on success" and "New
+docs/reference.md §2.1 (VSS_WRITER_STATE), §2.2 (the transition model: "New state on success" and "New
 state on failure (handler false or SetWriterFailure)"), §1.4 (what a handler's false means), §4.2
 (Abort keeps a failed state). The states are observed through the public API: GatherWriterStatus /
 GetWriterStatus between the requester's calls, and ``diskshadow list writers status`` (§10.3),
@@ -35,7 +35,7 @@ from simulator import (
 )
 
 # -- every private name used here (re-point this block if the modules are reorganized) --------
-from simulator._rules import WRITER_TRANSITIONS, Lapse
+from simulator.rules import WRITER_TRANSITIONS, Timeout
 
 WRITER = "Observed Writer"
 WRITER_ID = uuid.UUID("5d0c1e2f-3a4b-4c5d-8e6f-708192a3b4c5")
@@ -101,7 +101,7 @@ def _backup_to_prepared(bc: IVssBackupComponents) -> None:
 # §2.2 "New state on success", event by event
 # ---------------------------------------------------------------------------------------------
 
-#: (event, the writer's state right after it succeeded) — vss-facts §2.2, backup rows.
+#: (event, the writer's state right after it succeeded) — docs/reference.md §2.2, backup rows.
 STATE_AFTER_SUCCESS = [
     ("OnPrepareBackup", "VSS_WS_STABLE"),  # §2.2 PrepareForBackup: STABLE [INF]
     ("OnPrepareSnapshot", "VSS_WS_WAITING_FOR_FREEZE"),  # §2.2 / §2.1 value 2
@@ -153,7 +153,7 @@ def test_status_between_the_requesters_calls(system: VssSystem) -> None:
 # §2.2 "New state on failure", event by event
 # ---------------------------------------------------------------------------------------------
 
-#: (failing handler, the writer's state afterwards) — vss-facts §2.2 failure column.
+#: (failing handler, the writer's state afterwards) — docs/reference.md §2.2 failure column.
 STATE_AFTER_FAILURE = [
     ("OnPrepareBackup", "VSS_WS_FAILED_AT_PREPARE_BACKUP"),
     ("OnPrepareSnapshot", "VSS_WS_FAILED_AT_PREPARE_SNAPSHOT"),
@@ -304,7 +304,7 @@ def test_abort_after_a_freeze_veto(
 # The table holds the documented rows
 # ---------------------------------------------------------------------------------------------
 
-#: (state before, trigger, state on success, state on failure) — vss-facts §2.2. ``None`` for
+#: (state before, trigger, state on success, state on failure) — docs/reference.md §2.2. ``None`` for
 #: the success column of the Freeze→Thaw timer row ("—"): a lapse is always a failure.
 DOCUMENTED_TRANSITIONS: list[tuple[str, str, str | None, str]] = [
     ("VSS_WS_STABLE", "OnIdentify", "VSS_WS_STABLE", "VSS_WS_FAILED_AT_IDENTIFY"),
@@ -355,7 +355,7 @@ DOCUMENTED_ABORTS: list[tuple[str, str | None]] = [
 
 
 def _trigger(name: str) -> Any:
-    return Lapse[name] if name == "FREEZE_WINDOW" else WriterEvent(name)
+    return Timeout[name] if name == "FREEZE_WINDOW" else WriterEvent(name)
 
 
 @pytest.mark.parametrize(
