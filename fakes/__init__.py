@@ -8,6 +8,7 @@
 * ``fakes.strategies``: Hypothesis strategies (imported on its own: ``from fakes import strategies``).
 """
 
+from .inbox import INBOX_WRITER_IDS, SQL_SERVER_WRITER_ID, SqlServerWriter, inbox_writers
 from .presets import (
     CREATION_STEPS,
     FaultyProvider,
@@ -34,9 +35,7 @@ from .requesters import (
     vshadow_backup,
 )
 from .writers import (
-    INBOX_WRITER_IDS,
     SAMPLE_WRITER_ID,
-    SQL_SERVER_WRITER_ID,
     Action,
     Fail,
     Raise,
@@ -44,13 +43,11 @@ from .writers import (
     SampleWriter,
     ScriptedWriter,
     Sleep,
-    SqlServerWriter,
     Succeed,
     Veto,
     WrongThread,
     database,
     file_group,
-    inbox_writers,
     install,
 )
 

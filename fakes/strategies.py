@@ -26,9 +26,9 @@ from simulator import (
 )
 from simulator.rules import WRITER_FAILURE_CODES
 
+from .inbox import INBOX_WRITER_IDS
 from .requesters import REQUESTERS, SessionPlan
 from .writers import (
-    INBOX_WRITER_IDS,
     Action,
     Fail,
     Raise,
