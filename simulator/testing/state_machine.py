@@ -14,14 +14,13 @@ virtual time against a fresh ``VssSystem`` whose generator Hypothesis draws, so 
 interleavings shrink too. Its invariants fail on any ``system.violations`` entry and on broken
 model invariants: after OnFreeze always OnThaw or OnAbort, never OnAbort after OnPostSnapshot,
 restore events in order, at most one set in creation (docs/reference.md §4.2, §4.4, §8), and every
-injected provider fault reaching its requester with the documented code (§6, §9).
-"""
+injected provider fault reaching its requester with the documented code (§6, §9)."""
 
 from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -37,11 +36,9 @@ from hypothesis.stateful import (
     rule,
 )
 
-from . import (
+from simulator import (
     VSS_BACKUP_TYPE,
-    VSS_COMPONENT_TYPE,
     VSS_FILE_RESTORE_STATUS,
-    VSS_PROVIDER_TYPE,
     VSS_SOURCE_TYPE,
     VSS_USAGE_TYPE,
     VSS_WRITERRESTORE_ENUM,
@@ -53,294 +50,23 @@ from . import (
     VssBadState,
     VssError,
     VssObjectNotFound,
-    VssProvider,
     VssSnapshotSetInProgress,
     VssSystem,
-    make_error,
     system_of,
 )
-from . import hresults as hr
-from .rules import ASYNC_CALLS, PROVIDER_CODES
+from simulator import hresults as hr
+from simulator.rules import ASYNC_CALLS
 
-__all__ = [
-    "CREATION_STEPS",
-    "PROVIDER_FAULTS",
-    "FaultProvider",
-    "VssStateMachine",
-    "check_event_order",
-    "run_backup",
-]
-
-#: The next documented call of a backup in each phase (docs/reference.md §3.2).
-NEXT_BACKUP_STEP: dict[Phase, Call] = {
-    Phase.BACKUP_INITIALIZED: Call.GATHER_WRITER_METADATA,
-    Phase.METADATA_GATHERED: Call.START_SNAPSHOT_SET,
-    Phase.SNAPSHOT_SET_STARTED: Call.ADD_TO_SNAPSHOT_SET,
-    Phase.PREPARED_FOR_BACKUP: Call.DO_SNAPSHOT_SET,
-    Phase.SNAPSHOT_SET_CREATED: Call.BACKUP_COMPLETE,
-}
-
-#: Calls the machine may make out of order: every call whose arguments need nothing but the object.
-_ARGLESS: dict[Call, Callable[[IVssBackupComponents], Any]] = {
-    Call.SET_BACKUP_STATE: lambda bc: bc.SetBackupState(False, False, VSS_BACKUP_TYPE.VSS_BT_FULL),
-    Call.GATHER_WRITER_METADATA: lambda bc: bc.GatherWriterMetadata(),
-    Call.GET_WRITER_METADATA_COUNT: lambda bc: bc.GetWriterMetadataCount(),
-    Call.START_SNAPSHOT_SET: lambda bc: bc.StartSnapshotSet(),
-    Call.ADD_TO_SNAPSHOT_SET: lambda bc: bc.AddToSnapshotSet("C:\\"),
-    Call.PREPARE_FOR_BACKUP: lambda bc: bc.PrepareForBackup(),
-    Call.DO_SNAPSHOT_SET: lambda bc: bc.DoSnapshotSet(),
-    Call.BACKUP_COMPLETE: lambda bc: bc.BackupComplete(),
-    Call.ABORT_BACKUP: lambda bc: bc.AbortBackup(),
-    Call.GATHER_WRITER_STATUS: lambda bc: bc.GatherWriterStatus(),
-    Call.GET_WRITER_COMPONENTS_COUNT: lambda bc: bc.GetWriterComponentsCount(),
-    Call.SAVE_AS_XML: lambda bc: bc.SaveAsXML(),
-    Call.GET_SESSION_ID: lambda bc: bc.GetSessionId(),
-}
-
-
-#: Observes one DoSnapshotSet: the requester's object and the error it raised, or None.
-Observer = Callable[[IVssBackupComponents, VssError | None], None]
-
-
-def run_backup(
-    system: VssSystem,
-    component_mode: bool = False,
-    retry_every: float = 5.0,
-    *,
-    observe: Observer | None = None,
-) -> None:
-    """One complete backup of C:\\ (docs/reference.md §3.2), retrying while another set is in creation.
-
-    ``observe(bc, error)`` is told how DoSnapshotSet ended; a failed set is aborted (§4.2).
-    """
-    with system.CreateVssBackupComponents() as bc:
-        bc.InitializeForBackup()
-        bc.SetBackupState(component_mode, False, VSS_BACKUP_TYPE.VSS_BT_FULL)
-        bc.GatherWriterMetadata().Wait()
-        if component_mode:
-            _add_all_components(bc)
-        while True:
-            try:
-                bc.StartSnapshotSet()
-                break
-            except VssSnapshotSetInProgress:
-                system.sleep(retry_every)
-        bc.AddToSnapshotSet("C:\\")
-        bc.PrepareForBackup().Wait()
-        try:
-            bc.DoSnapshotSet().Wait()
-        except VssError as exc:
-            if observe is not None:
-                observe(bc, exc)
-            bc.AbortBackup()
-            return
-        if observe is not None:
-            observe(bc, None)
-        bc.BackupComplete().Wait()
-
-
-def _add_all_components(bc: IVssBackupComponents) -> None:
-    """Include every selectable or top-level component explicitly (docs/reference.md §7.4)."""
-    for index in range(bc.GetWriterMetadataCount()):
-        instance_id, metadata = bc.GetWriterMetadata(index)
-        writer_id = metadata.GetIdentity()[1]
-        components = metadata.metadata.components
-        paths = {
-            f"{c.logical_path}\\{c.component_name}" if c.logical_path else c.component_name
-            for c in components
-        }
-        for component in components:
-            parent = component.logical_path
-            if parent and parent in paths and not component.selectable:
-                continue  # implicit with its ancestor: never added explicitly
-            bc.AddComponent(
-                instance_id,
-                writer_id,
-                component.type,
-                component.logical_path,
-                component.component_name,
-            )
-
-
-#: One component of a BCD: (instance id, writer id, type, logical path, name).
-_BcdComponent = tuple[uuid.UUID, uuid.UUID, VSS_COMPONENT_TYPE, str | None, str]
-
-
-def _bcd_components(bc: IVssBackupComponents) -> Iterator[_BcdComponent]:
-    """The components of the object's BCD, through GetWriterComponents (docs/reference.md §3.3 row 5)."""
-    for index in range(bc.GetWriterComponentsCount()):
-        writer_components = bc.GetWriterComponents(index)
-        instance_id, writer_id = writer_components.GetWriterInfo()
-        for position in range(writer_components.GetComponentCount()):
-            component = writer_components.GetComponent(position)
-            yield (
-                instance_id,
-                writer_id,
-                component.GetComponentType(),
-                component.GetLogicalPath(),
-                component.GetComponentName(),
-            )
-
-
-#: Events of the backup life cycle: none belongs in a restore session (docs/reference.md §4.4).
-_BACKUP_EVENTS = frozenset(
-    {
-        "OnPrepareBackup",
-        "OnPrepareSnapshot",
-        "OnFreeze",
-        "OnThaw",
-        "OnPostSnapshot",
-        "OnAbort",
-        "OnBackupComplete",
-        "OnBackupShutdown",
-    }
+from .drivers import (
+    ARGLESS_CALLS,
+    NEXT_BACKUP_STEP,
+    add_all_components,
+    bcd_components,
+    check_event_order,
+    restore_order,
+    run_backup,
 )
-_RESTORE_EVENTS = ("OnPreRestore", "OnPostRestore")
-
-
-def check_event_order(system: VssSystem) -> list[str]:
-    """Breaches of the documented event guarantees, one message each (docs/reference.md §4.2, §4.4).
-
-    After OnFreeze a writer always gets OnThaw or OnAbort in that session (once the session's
-    object is released), and never OnAbort after OnPostSnapshot. In a session with restore events,
-    no backup event, and OnPostRestore only after OnPreRestore.
-    """
-    problems: list[str] = []
-    seen: dict[tuple[uuid.UUID | None, str | None], list[str]] = {}
-    for record in system.iter_entries():
-        if record.kind is TraceKind.EVENT:
-            seen.setdefault((record.session_id, record.writer), []).append(record.name)
-    restores = {
-        session
-        for (session, _), events in seen.items()
-        if any(e in _RESTORE_EVENTS for e in events)
-    }
-    for (session, writer), events in seen.items():
-        if "OnPostSnapshot" in events and "OnAbort" in events[events.index("OnPostSnapshot") :]:
-            problems.append(f"{writer} got OnAbort after OnPostSnapshot in session {session}")
-        if "OnFreeze" in events and "OnBackupShutdown" in events:
-            after = events[events.index("OnFreeze") + 1 :]
-            if "OnThaw" not in after and "OnAbort" not in after:
-                problems.append(f"{writer} got OnFreeze but neither OnThaw nor OnAbort ({session})")
-        if session in restores:
-            problems += _restore_order(writer, events, session)
-    return problems
-
-
-def _restore_order(writer: str | None, events: list[str], session: uuid.UUID | None) -> list[str]:
-    """Breaches of the restore timeline by one writer's events of one session (docs/reference.md §4.4)."""
-    problems = [
-        f"{writer} got backup event {e} in restore session {session}"
-        for e in events
-        if e in _BACKUP_EVENTS
-    ]
-    pre = events.index("OnPreRestore") if "OnPreRestore" in events else len(events)
-    if "OnPostRestore" in events[:pre]:
-        problems.append(f"{writer} got OnPostRestore before OnPreRestore ({session})")
-    if "OnIdentify" in events[pre:]:
-        problems.append(f"{writer} got OnIdentify after OnPreRestore ({session})")
-    return problems
-
-
-# -- faults (docs/reference.md §6, §9) ----------------------------------------------------------------
-
-#: The provider calls of shadow copy creation, in the order VSS makes them (docs/reference.md §9).
-CREATION_STEPS = (
-    "BeginPrepareSnapshot",
-    "EndPrepareSnapshots",
-    "PreCommitSnapshots",
-    "CommitSnapshots",
-    "PostCommitSnapshots",
-    "PreFinalCommitSnapshots",
-    "PostFinalCommitSnapshots",
-)
-
-#: Codes the model raises for the kernel, not a provider's to return (docs/reference.md §6).
-_KERNEL_CODES = frozenset({hr.VSS_E_FLUSH_WRITES_TIMEOUT, hr.VSS_E_HOLD_WRITES_TIMEOUT})
-
-#: Fault codes a provider may return, by name, each with the code its requester sees: the
-#: allowed codes pass unchanged, any other becomes VSS_E_UNEXPECTED_PROVIDER_ERROR (docs/reference.md §9).
-PROVIDER_FAULTS: dict[str, tuple[int, int]] = {
-    **{hr.name_of(code): (code, code) for code in sorted(PROVIDER_CODES - _KERNEL_CODES)},
-    **{
-        hr.name_of(code): (code, hr.VSS_E_UNEXPECTED_PROVIDER_ERROR)
-        for code in (hr.E_FAIL, hr.E_UNEXPECTED, hr.E_NOTIMPL, hr.VSS_E_UNEXPECTED)
-    },
-}
-
-#: The kernel's flush-and-hold window around CommitSnapshots, in ms (docs/reference.md §6).
-HOLD_WINDOW_MS = 10_000
-
-
-class FaultProvider(VssProvider):
-    """A software provider for C:\\ only, chosen before the system provider (docs/reference.md §9).
-
-    ``arm(step, fault, times)`` makes creation step ``step`` fail ``times`` times with
-    ``PROVIDER_FAULTS[fault]``; ``delay(ms)`` makes the next CommitSnapshots take ``ms``
-    of virtual time (past 10 s the hold window is overrun, §6). ``expected`` maps each set it
-    broke to the code that set's requester must see.
-    """
-
-    provider_id = uuid.UUID("0f6c3b52-9e1d-4a7b-8c25-3d4e5f607182")
-    provider_name = "Fault-injecting provider"
-    provider_type = VSS_PROVIDER_TYPE.VSS_PROV_SOFTWARE
-
-    def __init__(self, system: VssSystem) -> None:
-        self.system = system
-        self.step: str | None = None
-        self.fault = ""
-        self.failures_left = 0
-        self.delay_ms = 0
-        self.expected: dict[uuid.UUID, int] = {}
-
-    def arm(self, step: str, fault: str, times: int) -> None:
-        """Fail ``step`` with ``fault`` the next ``times`` times it is called."""
-        if step not in CREATION_STEPS or fault not in PROVIDER_FAULTS:
-            raise ValueError(f"no such creation step or fault: {step!r}, {fault!r}")
-        self.step, self.fault, self.failures_left = step, fault, times
-
-    def delay(self, milliseconds: int) -> None:
-        """Sleep ``milliseconds`` of virtual time inside the next CommitSnapshots."""
-        self.delay_ms = milliseconds
-
-    def IsVolumeSupported(self, volume: str) -> bool:
-        return volume.upper() == "C:\\"
-
-    def _maybe_fail(self, step: str, snapshot_set_id: uuid.UUID) -> None:
-        if step != self.step or self.failures_left <= 0:
-            return
-        self.failures_left -= 1
-        code, seen = PROVIDER_FAULTS[self.fault]
-        self.expected[snapshot_set_id] = seen
-        raise make_error(code, f"{self.provider_name} fails {step} with {self.fault}")
-
-    def BeginPrepareSnapshot(
-        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, context: int, volume: str
-    ) -> None:
-        self._maybe_fail("BeginPrepareSnapshot", snapshot_set_id)
-
-    def EndPrepareSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
-        self._maybe_fail("EndPrepareSnapshots", snapshot_set_id)
-
-    def PreCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
-        self._maybe_fail("PreCommitSnapshots", snapshot_set_id)
-
-    def CommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
-        delay, self.delay_ms = self.delay_ms, 0
-        if delay:
-            self.system.sleep(delay / 1000)
-        self._maybe_fail("CommitSnapshots", snapshot_set_id)
-        if delay > HOLD_WINDOW_MS:
-            self.expected[snapshot_set_id] = hr.VSS_E_HOLD_WRITES_TIMEOUT
-
-    def PostCommitSnapshots(self, snapshot_set_id: uuid.UUID, snapshots_count: int) -> None:
-        self._maybe_fail("PostCommitSnapshots", snapshot_set_id)
-
-    def PreFinalCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
-        self._maybe_fail("PreFinalCommitSnapshots", snapshot_set_id)
-
-    def PostFinalCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
-        self._maybe_fail("PostFinalCommitSnapshots", snapshot_set_id)
+from .fault_provider import CREATION_STEPS, PROVIDER_FAULTS, FaultProvider
 
 
 class _Session:
@@ -457,7 +183,7 @@ class VssStateMachine(RuleBasedStateMachine):
         bc.SetBackupState(component_mode, False, backup_type)
         bc.GatherWriterMetadata().Wait()
         if component_mode:
-            _add_all_components(bc)
+            add_all_components(bc)
         return session
 
     @rule(session=sessions)
@@ -473,7 +199,7 @@ class VssStateMachine(RuleBasedStateMachine):
             bc.PrepareForBackup().Wait()
             return
         try:
-            result = _ARGLESS[call](bc)
+            result = ARGLESS_CALLS[call](bc)
         except VssSnapshotSetInProgress:
             assert self._system.creating_session_id is not None
             return
@@ -488,14 +214,14 @@ class VssStateMachine(RuleBasedStateMachine):
                 if call is Call.DO_SNAPSHOT_SET:
                     self._check_creation(bc, None)
 
-    @rule(session=sessions, call=st.sampled_from(sorted(_ARGLESS, key=lambda c: c.value)))
+    @rule(session=sessions, call=st.sampled_from(sorted(ARGLESS_CALLS, key=lambda c: c.value)))
     def any_call(self, session: _Session, call: Call) -> None:
         """Any call at any time: it is taken exactly when the order table has a row for it."""
         bc = session.bc
         before = bc.phase
         allowed = (before, call) in bc.call_order
         try:
-            result = _ARGLESS[call](bc)
+            result = ARGLESS_CALLS[call](bc)
         except VssBadState:
             assert not allowed, f"{call.value} was refused in {before.name} but the table allows it"
             assert bc.phase is before
@@ -556,7 +282,7 @@ class VssStateMachine(RuleBasedStateMachine):
             bc.InitializeForBackup()
             bc.SetBackupState(True, False, VSS_BACKUP_TYPE.VSS_BT_FULL)
             bc.GatherWriterMetadata().Wait()
-            _add_all_components(bc)
+            add_all_components(bc)
             bc.StartSnapshotSet()
             bc.AddToSnapshotSet("C:\\")
             bc.PrepareForBackup().Wait()
@@ -567,7 +293,7 @@ class VssStateMachine(RuleBasedStateMachine):
                 bc.AbortBackup()
                 return multiple()
             self._check_creation(bc, None)
-            for instance_id, writer_id, kind, path, name in _bcd_components(bc):
+            for instance_id, writer_id, kind, path, name in bcd_components(bc):
                 bc.SetBackupSucceeded(instance_id, writer_id, kind, path, name, True)
             bc.BackupComplete().Wait()
             xml = bc.SaveAsXML()
@@ -594,7 +320,7 @@ class VssStateMachine(RuleBasedStateMachine):
                 writer_id, writer_name = metadata.GetIdentity()[1:3]
                 running[writer_id] = (writer_name, metadata.GetRestoreMethod()[3])
             selected = []
-            for _, writer_id, kind, path, name in _bcd_components(bc):
+            for _, writer_id, kind, path, name in bcd_components(bc):
                 if writer_id in running:
                     bc.SetSelectedForRestore(writer_id, kind, path, name, True)
                     selected.append((writer_id, kind, path, name))
@@ -679,7 +405,7 @@ def _check_restore(
             events.setdefault(record.writer or "", []).append((record.name, record.result))
     problems: list[str] = []
     for writer, got in events.items():
-        problems += _restore_order(writer, [name for name, _ in got], session_id)
+        problems += restore_order(writer, [name for name, _ in got], session_id)
     wanted = {name for name, method in chosen if method != VSS_WRITERRESTORE_ENUM.VSS_WRE_NEVER}
     for writer, got in events.items():
         names = [name for name, _ in got]
