@@ -13,13 +13,13 @@ change each, gets a stable id ``path:line:col:operator`` (line 1-based, column 0
   ``del_arg`` drops one argument of a call that takes ``*args`` (``_stay(P.X, *_ANYTIME, C.Y)``);
   ``enum:NAME`` replaces a call argument or dict value ``Base.MEMBER`` with the next member of
   the same base, in sorted order, among those the file names (``WS.VSS_WS_STABLE``);
-* comparisons ``cmp:OP``: ``==``/``!=``, ``<``/``<=``/``>``/``>=``, ``is``/``is not``,
-  ``in``/``not in``;
-* boolean: ``and->or``/``or->and``, ``drop_not``, ``true->false``/``false->true``, and
+* comparisons ``cmp:NEW``: ``==``/``!=``, ``<``/``<=``/``>``/``>=``, ``is``/``is not``,
+  ``in``/``not in`` (NEW is eq, ne, lt, le, gt, ge, is, is_not, in or not_in);
+* boolean: ``and_or``/``or_and``, ``drop_not``, ``true_false``/``false_true``, and
   ``if:True``/``if:False`` for the condition of an ``if`` statement;
 * numbers ``num+1``/``num-1`` on integer constants (at most 3 a line);
-* statements: ``raise->pass``, ``call->pass`` (an expression statement that is a call) and
-  ``return->None``.
+* statements: ``raise_pass``, ``call_pass`` (an expression statement that is a call) and
+  ``return_none``.
 
 Never mutated: docstrings, f-strings, ``__all__`` and other dunder assignments, annotations,
 ``if TYPE_CHECKING:`` blocks, ``__repr__``/``__str__`` and lines marked ``# pragma: no mutate``
@@ -73,6 +73,7 @@ CMP_TOKENS: dict[type[ast.cmpop], bytes] = {
     ast.GtE: rb">=", ast.Is: rb"\bis\b(?!\s+not\b)", ast.IsNot: rb"\bis\s+not\b",
     ast.In: rb"(?<!not )\bin\b", ast.NotIn: rb"\bnot\s+in\b",
 }  # fmt: skip
+CMP_NAMES = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}  # shell-safe ids
 CMP_SWAPS: dict[type[ast.cmpop], tuple[str, ...]] = {
     ast.Eq: ("!=",), ast.NotEq: ("==",), ast.Lt: ("<=", ">="), ast.LtE: ("<", ">"),
     ast.Gt: (">=", "<="), ast.GtE: (">", "<"), ast.Is: ("is not",), ast.IsNot: ("is",),
@@ -228,7 +229,7 @@ class Collector:
                 match = self.token(self.span(left)[1], self.span(right)[0], pattern)
                 if match:
                     edits.append(Edit(*match, new))
-            self.add(self.span(node)[0], f"{old}->{new}", edits)
+            self.add(self.span(node)[0], f"{old}_{new}", edits)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             start = self.span(node)[0]
             keyword = re.compile(rb"not\s*").match(self.source, start)
@@ -299,13 +300,14 @@ class Collector:
             where = self.token(self.span(left)[1], self.span(right)[0], CMP_TOKENS[type(op)])
             if where:
                 for new in CMP_SWAPS[type(op)]:
-                    self.add(where[0], "cmp:" + new.replace(" ", "_"), [Edit(*where, new)])
+                    name = CMP_NAMES.get(new, new.replace(" ", "_"))
+                    self.add(where[0], f"cmp:{name}", [Edit(*where, new)])
 
     def mutate_constant(self, node: ast.Constant) -> None:
         start, end = self.span(node)
         if isinstance(node.value, bool):
             new = str(not node.value)
-            self.add(start, f"{node.value}->{new}".lower(), [Edit(start, end, new)])
+            self.add(start, f"{node.value}_{new}".lower(), [Edit(start, end, new)])
         elif isinstance(node.value, int):
             old = self.text(node).lower()
             fmt = {"0x": hex, "0o": oct, "0b": bin}.get(old[:2], str)
@@ -318,12 +320,12 @@ class Collector:
             for new in ("True", "False"):
                 self.add(self.span(node.test)[0], f"if:{new}", [Edit(*self.span(node.test), new)])
         elif isinstance(node, ast.Raise):
-            self.add(self.span(node)[0], "raise->pass", [Edit(*self.span(node), "pass")])
+            self.add(self.span(node)[0], "raise_pass", [Edit(*self.span(node), "pass")])
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            self.add(self.span(node)[0], "call->pass", [Edit(*self.span(node), "pass")])
+            self.add(self.span(node)[0], "call_pass", [Edit(*self.span(node), "pass")])
         elif isinstance(node, ast.Return) and node.value and self.text(node.value) != "None":
             edit = Edit(*self.span(node.value), "None")
-            self.add(self.span(node)[0], "return->None", [edit])
+            self.add(self.span(node)[0], "return_none", [edit])
 
 
 # ---------------------------------------------------------------------------------------------
