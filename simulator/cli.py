@@ -19,6 +19,7 @@ import click
 
 from . import hresults
 from ._docs import render_rules
+from ._harness.sweep_cli import register_commands
 from ._system import VssSystem
 from ._trace import TraceRecord
 
@@ -190,3 +191,6 @@ def demo(seed: int | None, sessions: int, trace_out: str | None) -> None:
 def rules() -> None:
     """Print the rules tables (call order, writer states, writer calls) as Markdown."""
     click.echo(render_rules(), nl=False)
+
+
+register_commands(main)

@@ -54,6 +54,7 @@ from ._errors import (
     VssSnapshotSetInProgress,
     make_error,
 )
+from ._harness.explore import explore
 from ._provider import PROVIDER_CODES, VssProvider
 from ._requester import IVssBackupComponents
 from ._rules import ASYNC_CALLS, Call, Phase
@@ -67,6 +68,7 @@ __all__ = [
     "FaultProvider",
     "VssStateMachine",
     "check_event_order",
+    "explore",
     "run_backup",
 ]
 
