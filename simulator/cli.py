@@ -9,6 +9,7 @@ import click
 
 from ._commands.demo import demo
 from ._commands.rules import rules
+from .harness.sweep_cli import register_commands
 
 __all__ = ["demo", "main", "rules"]
 
@@ -20,3 +21,4 @@ def main() -> None:
 
 main.add_command(demo)
 main.add_command(rules)
+register_commands(main)

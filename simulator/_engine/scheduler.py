@@ -175,7 +175,7 @@ class Scheduler:
                     if n == 1:
                         task = ready.pop()
                     else:
-                        i = int(rng.random() * n)
+                        i = rng.randrange(n)
                         task = ready[i]
                         ready[i] = ready[-1]
                         ready.pop()

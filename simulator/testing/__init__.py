@@ -14,6 +14,8 @@ Everything here uses the simulator's public names only (``simulator``, ``simulat
 
 from __future__ import annotations
 
+from simulator.harness import explore
+
 from .drivers import check_event_order, run_backup
 from .fault_provider import CREATION_STEPS, PROVIDER_FAULTS, FaultProvider
 from .state_machine import VssStateMachine
@@ -24,5 +26,6 @@ __all__ = [
     "FaultProvider",
     "VssStateMachine",
     "check_event_order",
+    "explore",
     "run_backup",
 ]
