@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, cast
 
@@ -25,6 +25,7 @@ from ._service.machine import Machine
 from ._service.providers import Snapshot, VssProvider
 from ._service.records import Volume
 from ._vocabulary.clock import VirtualClock, seconds_to_ticks
+from ._vocabulary.enums import VSS_WRITER_STATE
 from ._windows.backup_components import IVssBackupComponents
 from ._windows.writer import CVssWriter
 
@@ -152,6 +153,42 @@ class VssSystem:
     def creation_time(self, snapshot: Snapshot) -> dt.datetime:
         """When a shadow copy was made, in the machine's calendar."""
         return self._machine.creation_time(snapshot)
+
+    @property
+    def shadow_devices_issued(self) -> int:
+        """How many shadow copy devices the machine has numbered (``HarddiskVolumeShadowCopyN``)."""
+        return self._machine.shadow_devices_issued
+
+    def writer_last_states(self) -> dict[uuid.UUID, tuple[VSS_WRITER_STATE, int]]:
+        """Each subscribed writer's state and failure code after its latest session, by
+        instance id: what ``vssadmin list writers`` shows."""
+        return {
+            core.instance_id: (core.last_state, core.last_failure) for core in self._machine.writers
+        }
+
+    def restore_state(
+        self,
+        *,
+        clock_ticks: int = 0,
+        snapshots: Iterable[Snapshot] = (),
+        shadow_devices_issued: int = 0,
+        writer_states: Mapping[uuid.UUID, tuple[VSS_WRITER_STATE, int]] | None = None,
+        rng_state: object = None,
+    ) -> None:
+        """Bring a freshly built machine back to a saved state: the virtual clock, shadow copies
+        that exist already, device numbering, writers' last states (by instance id) and the
+        generator's state (``random.Random.getstate()``), so that ids drawn next are new ones."""
+        machine = self._machine
+        machine.clock.advance_to(max(clock_ticks, machine.clock.ticks))
+        for snapshot in snapshots:
+            machine.import_snapshot(snapshot)
+        machine.continue_device_numbers(shadow_devices_issued)
+        states = writer_states or {}
+        for core in machine.writers:
+            if core.instance_id in states:
+                core.last_state, core.last_failure = states[core.instance_id]
+        if rng_state is not None:
+            self.rng.setstate(rng_state)  # type: ignore[arg-type]
 
     def vssadmin(self, command: str) -> str:
         """What ``vssadmin <command>`` prints on this machine (docs/reference.md §10.1, §10.2)."""
