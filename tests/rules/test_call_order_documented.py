@@ -50,7 +50,7 @@ from simulator import (
     current_system,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
 from simulator.rules import (
     BACKUP_ORDER,
     CALL_REQUIREMENTS,
@@ -59,7 +59,7 @@ from simulator.rules import (
     Requirement,
 )
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, backup_xml, drive_to, instance_id, make_writer, writer_status
 
 SPARE = "Spare"

@@ -27,11 +27,11 @@ from simulator import (
     WriterEvent,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
 from simulator._rules.component_calls import refusal_message
-from simulator.rules import COMPONENT_CALLS, ComponentAccess
+from simulator.rules import COMPONENT_CALLS
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, drive_to, make_writer
 
 Setter = Callable[[IVssComponent], Any]
