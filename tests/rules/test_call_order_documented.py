@@ -5,7 +5,7 @@ Every expected value below is literal data copied from /work/docs/reference.md
 §4.5 writerless contexts), never read from the model's tables. Each row is checked twice:
 
 * behaviour: a fresh IVssBackupComponents is driven to the phase with the documented calls
-  (``conftest.drive_to``), the call is made with valid arguments, and it is accepted (the object
+  (``tests.helpers.drive_to``), the call is made with valid arguments, and it is accepted (the object
   moves to the documented phase) or refused with VssBadState / VSS_E_BAD_STATE (phase unchanged);
 * the table: the documented row is present in BACKUP_ORDER with the documented next phase, or
   absent for a documented refusal.
