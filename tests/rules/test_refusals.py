@@ -25,7 +25,9 @@ def test_a_backup_call_in_any_restore_phase_is_named_so(system: VssSystem, phase
 
 
 def test_a_call_taken_in_several_phases_lists_them_all() -> None:
-    message = explain_refusal(BACKUP_ORDER, P.BACKUP_INITIALIZED, Call.GET_SNAPSHOT_PROPERTIES, [])
+    message = explain_refusal(
+        BACKUP_ORDER, P.BACKUP_INITIALIZED, Call.GET_SNAPSHOT_PROPERTIES, [], writerless=False
+    )
     assert message == (
         "GetSnapshotProperties is not allowed now (after InitializeForBackup): it is taken only "
         "after a successful DoSnapshotSet or after BackupComplete. Calls so far: none."
@@ -33,13 +35,19 @@ def test_a_call_taken_in_several_phases_lists_them_all() -> None:
 
 
 def test_a_call_taken_in_three_phases_is_listed_with_commas() -> None:
-    message = explain_refusal(BACKUP_ORDER, P.CREATED, Call.ADD_TO_SNAPSHOT_SET, [])
+    message = explain_refusal(
+        BACKUP_ORDER, P.CREATED, Call.ADD_TO_SNAPSHOT_SET, [], writerless=False
+    )
     assert "not initialized" in message
-    message = explain_refusal(BACKUP_ORDER, P.BACKUP_COMPLETED, Call.ADD_COMPONENT, ["X"])
+    message = explain_refusal(
+        BACKUP_ORDER, P.BACKUP_COMPLETED, Call.ADD_COMPONENT, ["X"], writerless=False
+    )
     assert message.endswith(
         "it is taken only after GatherWriterMetadata or after StartSnapshotSet. Calls so far: X."
     )
-    message = explain_refusal(BACKUP_ORDER, P.BACKUP_COMPLETED, Call.SET_BACKUP_STATE, [])
+    message = explain_refusal(
+        BACKUP_ORDER, P.BACKUP_COMPLETED, Call.SET_BACKUP_STATE, [], writerless=False
+    )
     assert (
         "it is taken only after InitializeForBackup, after SetContext, after "
         "GatherWriterMetadata, after StartSnapshotSet or after InitializeForRestore." in message
