@@ -10,7 +10,7 @@ writer statuses it read, and (``-wm3``) the writers' documents.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Literal
 
 import attrs
@@ -74,8 +74,7 @@ class _Flow:
         self.statuses: tuple[VssWriterStatus, ...] = ()
         self.documents: list[str] = []
 
-    def run(self, bc: IVssBackupComponents, body: object) -> None:
-        assert callable(body)
+    def run(self, body: Callable[[], None]) -> None:
         try:
             body()
         except StopRequester as stop:
@@ -118,7 +117,7 @@ def vshadow_status(system: VssSystem) -> FlowReport:
             flow.statuses = gather_status(bc)
             flow.writers = [s.writer_name for s in flow.statuses]
 
-        flow.run(bc, body)
+        flow.run(body)
     return flow.report(bc)
 
 
@@ -147,7 +146,7 @@ def vshadow_metadata(system: VssSystem, level: Literal[1, 2, 3] = 1) -> FlowRepo
                 if level == 3:
                     flow.documents.append(metadata.SaveAsXML())
 
-        flow.run(bc, body)
+        flow.run(body)
     return flow.report(bc)
 
 
@@ -226,5 +225,5 @@ def vshadow_restore(
             finish(VSS_FILE_RESTORE_STATUS.VSS_RS_ALL)
             _check(flow, bc, selected)
 
-        flow.run(bc, body)
+        flow.run(body)
     return flow.report(bc)

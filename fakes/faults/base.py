@@ -331,6 +331,10 @@ class Fault:
             )
         armed = Armed(self, target, system, when or self.default, optional, dict(options))
         self.arm(armed)
+        if armed.options:
+            armed.cure()
+            unknown = ", ".join(sorted(armed.options))
+            raise TypeError(f"{self.name} takes no option {unknown} (see its mechanism)")
         if _register and _PLANS:
             _PLANS[-1].armed.append(armed)
         return armed

@@ -294,3 +294,21 @@ def test_nothing_leaks_after_any_faults_once_cured(
         assert system.shadow_copies() == []
         statuses = {s.writer_name: s.state for s in report.writer_statuses}
         assert statuses == {"MSDNSampleWriter": WS.VSS_WS_STABLE, "Other": WS.VSS_WS_STABLE}
+
+
+def test_faults_replay_by_seed() -> None:
+    """The same seed and the same faults give the same trace (docs/design.md)."""
+
+    def trace(seed: int) -> str:
+        with VssSystem(seed=seed) as system:
+            [writer] = install(system, [SampleWriter()])
+            faults.ANOTHER_SET_IN_CREATION.apply(system, hold=7)
+            faults.TRANSIENT_WRITER_ERROR.apply(writer)
+            faults.VSS_SERVICE_RESTARTED.apply(system, when=faults.after(400))
+            restic_backup(system)
+            vshadow_backup(system, hold=900)
+            system.run()
+            return system.format_trace()
+
+    assert trace(3) == trace(3)
+    assert trace(3) != trace(4)

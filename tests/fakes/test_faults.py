@@ -400,6 +400,9 @@ def test_a_writer_fault_needs_a_scripted_writer(machine: tuple[VssSystem, Sample
     system, _ = machine
     with pytest.raises(TypeError, match="applies to a writer"):
         faults.WRITER_VETOES_PREPARE_SNAPSHOT.apply(system)
+    with pytest.raises(TypeError, match="DIFF_AREA_FULL takes no option colour"):
+        faults.DIFF_AREA_FULL.apply(system, colour="red")
+    assert vshadow_backup(system).ok  # the refused fault was cured
     assert faults.WRITER_VETOES_PREPARE_SNAPSHOT.code == VSS_E_UNEXPECTED_WRITER_ERROR
 
 
