@@ -78,7 +78,10 @@ def test_add_component_outside_component_mode(system: VssSystem) -> None:
         instance_id, examine = bc.GetWriterMetadata(0)
         with pytest.raises(VssBadState) as refused:
             bc.AddComponent(instance_id, examine.GetIdentity()[1], VSS_CT_FILEGROUP, None, "Files")
-        _refused(refused, "AddComponent", "COMPONENT_MODE")
+        assert refused.value.message == (
+            "AddComponent needs component mode: call SetBackupState(select_components=True, ...) "
+            "first (docs/reference.md §3.2 row 7)"
+        )
 
 
 def test_start_snapshot_set_with_every_context(system: VssSystem) -> None:
