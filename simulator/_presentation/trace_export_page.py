@@ -41,7 +41,7 @@ _SCRIPT = r"""
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
-  var COL = 128, LEFT = 78, HEAD = 58, ROW = 20, CHAR = 6.6;
+  var COL = 112, LEFT = 70, HEAD = 58, ROW = 20, CHAR = 6.6;
   function fail(error) {
     var box = document.getElementById("render-error");
     box.textContent = "render error: " + (error && error.message ? error.message : error);
@@ -75,7 +75,7 @@ _SCRIPT = r"""
     var words = label.split(" "), lines = [""];
     words.forEach(function (word) {
       var last = lines[lines.length - 1];
-      if (last && (last + " " + word).length > 18) { lines.push(word); }
+      if (last && (last + " " + word).length > 16) { lines.push(word); }
       else { lines[lines.length - 1] = last ? last + " " + word : word; }
     });
     return lines.slice(0, 3);
