@@ -153,7 +153,7 @@ def _replay(seed: int, sessions: int, fault: str) -> str:
     return command
 
 
-@click.command()
+@click.command(epilog=fault_help())
 @click.option("--seed", type=int, default=None, help="Seed of the machine (default: a random one).")
 @click.option(
     "--sessions",
@@ -167,7 +167,8 @@ def _replay(seed: int, sessions: int, fault: str) -> str:
     type=click.Choice(list(FAULTS)),
     default=DEFAULT_FAULT,
     show_default=True,
-    help=fault_help(),
+    metavar="PRESET",
+    help="The failure to inject: one of the presets listed below, or none.",
 )
 @click.option(
     "--trace-out",

@@ -4,6 +4,7 @@ each with what a reader will see (docs/field-failures.md), and the demo's writer
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -70,10 +71,20 @@ _SQL_FREEZE_SECONDS = 0.5
 
 
 def fault_help() -> str:
-    """The --fault option's help: every preset and what it does."""
-    return "Inject one named failure preset (fakes.presets): " + "; ".join(
-        f"{name}: {what}" for name, (_, what) in FAULTS.items()
-    )
+    """The list of presets below ``vss-sim demo --help`` (``\\b``: click keeps the lines)."""
+    lines = ["\b", "Fault presets (--fault PRESET):"]
+    for name, (_, what) in FAULTS.items():
+        lines.append(f"  {name}")
+        lines.extend(
+            textwrap.wrap(
+                what,
+                72,
+                initial_indent="      ",
+                subsequent_indent="      ",
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
 
 
 def time_handlers(writers: list[fakes.ScriptedWriter]) -> None:
