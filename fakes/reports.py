@@ -46,7 +46,8 @@ class BackupReport:
     exceeded" are VSS_S_ASYNC_PENDING, "async operation cancelled" VSS_S_ASYNC_CANCELLED,
     "Snapshots are not supported for volume" VSS_E_VOLUME_NOT_SUPPORTED. ``retries`` counts
     StartSnapshotSet retries; ``started`` / ``ended`` are virtual seconds; ``writers`` names the
-    writers that took part (VShadow: those left after component selection).
+    writers that took part (VShadow: those left after component selection);
+    ``backup_components`` the BCD saved after DoSnapshotSet (VShadow's ``-bc=``), if asked for.
     """
 
     requester: str
@@ -60,6 +61,7 @@ class BackupReport:
     retries: int
     started: float
     ended: float
+    backup_components: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -103,6 +105,7 @@ class RequesterRun:
         self.error: str | None = None
         self.retries = 0
         self.pending: IVssAsync | None = None
+        self.backup_components: str | None = None
         #: the statuses were read after the last operation (VShadow's own check ran last)
         self.current = False
 
@@ -122,6 +125,7 @@ class RequesterRun:
             retries=self.retries,
             started=self.started,
             ended=self.system.clock.now,
+            backup_components=self.backup_components,
         )
 
     def read_statuses(self, bc: IVssBackupComponents) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from simulator import (
     GUID_NULL,
@@ -94,15 +94,26 @@ class _Writer:
         self.excluded = False
 
 
-def _volume_key(system: VssSystem, path: str) -> str | None:
-    """The volume a (possibly %VAR%-holding) path lies on, lower-cased; None if none is known."""
-    expanded = system.expand_path(path).lower() + "\\"
-    best: tuple[int, str] | None = None
-    for volume in system.volumes:
-        for prefix in (volume.name.lower(), volume.guid_path.lower()):
-            if expanded.startswith(prefix) and (best is None or len(prefix) > best[0]):
-                best = (len(prefix), volume.name.lower())
-    return best[1] if best is not None else None
+def _volume_keys(system: VssSystem) -> Callable[[str], str | None]:
+    """The volume a (possibly %VAR%-holding) path lies on, lower-cased, or None if none is
+    known: the longest volume name or GUID path that prefixes it. The prefixes are read once."""
+    prefixes = sorted(
+        (
+            (prefix, volume.name.lower())
+            for volume in system.volumes
+            for prefix in (volume.name.lower(), volume.guid_path.lower())
+        ),
+        key=lambda item: -len(item[0]),
+    )
+
+    def key(path: str) -> str | None:
+        expanded = (system.expand_path(path) if "%" in path else path).lower() + "\\"
+        for prefix, name in prefixes:
+            if expanded.startswith(prefix):
+                return name
+        return None
+
+    return key
 
 
 def _set_key(system: VssSystem, volume: str) -> str:
@@ -123,6 +134,7 @@ def _matches_writer(writer: _Writer, entry: str) -> bool:
 def _read_writers(system: VssSystem, bc: IVssBackupComponents) -> list[_Writer]:
     """V-1 step 3: every writer's identity and components, with the volumes their files touch."""
     writers = []
+    volume_key = _volume_keys(system)
     for index in range(bc.GetWriterMetadataCount()):
         instance_id, metadata = bc.GetWriterMetadata(index)
         _, writer_id, name, _, _ = metadata.GetIdentity()
@@ -134,7 +146,7 @@ def _read_writers(system: VssSystem, bc: IVssBackupComponents) -> list[_Writer]:
             paths = [wm.GetFile(i).GetPath() for i in range(info.file_count)]
             paths += [wm.GetDatabaseFile(i).GetPath() for i in range(info.database_count)]
             paths += [wm.GetDatabaseLogFile(i).GetPath() for i in range(info.log_file_count)]
-            affected = tuple(dict.fromkeys(_volume_key(system, p) for p in paths))
+            affected = tuple(dict.fromkeys(volume_key(p) for p in paths))
             writer.components.append(
                 _Component(
                     writer,
@@ -234,14 +246,16 @@ def vshadow_backup(
     writers: bool = True,
     exclude: Collection[str] = (),
     hold: float = 0.0,
+    save_bcd: bool = False,
 ) -> BackupReport:
-    """``vshadow [-p] [-nw] [-wx=...] C: ...``: create a shadow copy set (docs/field-failures.md §A.6 V-1).
+    """``vshadow [-p] [-nw] [-wx=...] [-bc=...] C: ...``: create a shadow copy set (docs/field-failures.md §A.6 V-1).
 
     Init (no SetContext for VSS_CTX_BACKUP; SetBackupState(true, true, VSS_BT_FULL, false)) →
     GatherWriterMetadata → metadata → client-side component selection (``exclude``: writers by
     name, writer id or instance id, components as ``writer:\\logical\\name``) → AddComponent →
     StartSnapshotSet → AddToSnapshotSet → PrepareForBackup + CheckSelectedWriterStatus →
-    DoSnapshotSet + CheckSelectedWriterStatus → Query → (``hold`` virtual seconds copying files) →
+    DoSnapshotSet + CheckSelectedWriterStatus → (``save_bcd``, ``-bc=``: SaveAsXML into
+    ``report.backup_components``) → Query → (``hold`` virtual seconds copying files) →
     SetBackupSucceeded per included component → BackupComplete + CheckSelectedWriterStatus →
     Release. ``writers=False`` (``-nw``) skips every writer step. An async failure reports the
     operation's code; a selected writer found failed reports E_UNEXPECTED, as VShadow throws.
@@ -273,6 +287,8 @@ def vshadow_backup(
             step(bc.DoSnapshotSet())
             if writers:
                 _check_selected_writer_status(run, bc, selection)
+            if save_bcd:
+                run.backup_components = bc.SaveAsXML()
             # QuerySnapshotSet: the set's copies, listed (V-1 row 10).
             copies = {
                 p.m_SnapshotId: p for p in bc.Query() if p.m_SnapshotSetId == run.snapshot_set_id

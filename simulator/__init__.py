@@ -36,6 +36,7 @@ Public modules on top: ``simulator.rules``, ``simulator.testing``, ``simulator.p
 """
 
 from . import hresults, rules
+from ._documents.backup_document import BackupComponentsDocument
 from ._documents.component_views import IVssComponent, IVssWriterComponents
 from ._documents.metadata_builder import IVssCreateWriterMetadata, IVssCreateWriterMetadataEx
 from ._documents.metadata_examine import (
@@ -92,6 +93,7 @@ __all__ = [
     "SYSTEM_PROVIDER_ID",
     "VSS_COMPONENTINFO",
     "VSS_SNAPSHOT_PROP",
+    "BackupComponentsDocument",
     "CVssWriter",
     "ComponentDependency",
     "ComponentMetadata",

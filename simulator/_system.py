@@ -12,19 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, cast
 
 from ._engine.scheduler import Task
 from ._engine.trace import Entry, TraceKind, TraceRecord, Violation
 from ._presentation import tools
+from ._rules.calls import Call, Move, Phase
 from ._service import current
 from ._service.coordinator import Coordinator
 from ._service.machine import Machine
+from ._service.machine_faults import MachineFaults
 from ._service.providers import Snapshot, VssProvider
 from ._service.records import Volume
 from ._vocabulary.clock import VirtualClock, seconds_to_ticks
+from ._vocabulary.enums import VSS_WRITER_STATE
+from ._vocabulary.errors import VssBadState, VssObjectAlreadyExists
 from ._windows.backup_components import IVssBackupComponents
 from ._windows.writer import CVssWriter
 
@@ -59,6 +64,9 @@ class VssSystem:
         self._machine = Machine(self.rng, machine_name, start_time, self)
         self._coordinator = Coordinator(self._machine)
         self.clock: VirtualClock = self._machine.clock
+        self._faults = MachineFaults(self._machine, self._coordinator)
+        #: the requester objects made on this machine, in creation order (restart_vss_service)
+        self._objects: list[weakref.ref[IVssBackupComponents]] = []
         self.add_volume("C:\\")
 
     def __repr__(self) -> str:
@@ -153,6 +161,42 @@ class VssSystem:
         """When a shadow copy was made, in the machine's calendar."""
         return self._machine.creation_time(snapshot)
 
+    @property
+    def shadow_devices_issued(self) -> int:
+        """How many shadow copy devices the machine has numbered (``HarddiskVolumeShadowCopyN``)."""
+        return self._machine.shadow_devices_issued
+
+    def writer_last_states(self) -> dict[uuid.UUID, tuple[VSS_WRITER_STATE, int]]:
+        """Each subscribed writer's state and failure code after its latest session, by
+        instance id: what ``vssadmin list writers`` shows."""
+        return {
+            core.instance_id: (core.last_state, core.last_failure) for core in self._machine.writers
+        }
+
+    def restore_state(
+        self,
+        *,
+        clock_ticks: int = 0,
+        snapshots: Iterable[Snapshot] = (),
+        shadow_devices_issued: int = 0,
+        writer_states: Mapping[uuid.UUID, tuple[VSS_WRITER_STATE, int]] | None = None,
+        rng_state: object = None,
+    ) -> None:
+        """Bring a freshly built machine back to a saved state: the virtual clock, shadow copies
+        that exist already, device numbering, writers' last states (by instance id) and the
+        generator's state (``random.Random.getstate()``), so that ids drawn next are new ones."""
+        machine = self._machine
+        machine.clock.advance_to(max(clock_ticks, machine.clock.ticks))
+        for snapshot in snapshots:
+            machine.import_snapshot(snapshot)
+        machine.continue_device_numbers(shadow_devices_issued)
+        states = writer_states or {}
+        for core in machine.writers:
+            if core.instance_id in states:
+                core.last_state, core.last_failure = states[core.instance_id]
+        if rng_state is not None:
+            self.rng.setstate(rng_state)  # type: ignore[arg-type]
+
     def vssadmin(self, command: str) -> str:
         """What ``vssadmin <command>`` prints on this machine (docs/reference.md §10.1, §10.2)."""
         return tools.vssadmin(self._coordinator, command)
@@ -163,7 +207,64 @@ class VssSystem:
 
     def CreateVssBackupComponents(self) -> IVssBackupComponents:
         """A new single-use requester object (docs/reference.md §3.1)."""
-        return IVssBackupComponents(self._coordinator)
+        bc = IVssBackupComponents(self._coordinator)
+        self._objects = [ref for ref in self._objects if ref() is not None]
+        self._objects.append(weakref.ref(bc))
+        return bc
+
+    # -- machine faults (simulator/_service/machine_faults.py, docs/field-failures.md) ----------
+
+    def restart_vss_service(self) -> None:
+        """The VSS service restarts: every session under way is aborted (OnAbort, AbortSnapshots,
+        the creation lock freed); every object made before refuses further calls as a released
+        one does and its auto-release copies are deleted; every writer's last state and failure
+        are forgotten."""
+        ended = (Phase.CREATED, Phase.RELEASED, Phase.BACKUP_ABORTED, Phase.BACKUP_COMPLETED)
+        live = [bc for bc in (ref() for ref in self._objects) if bc is not None]
+        under_way = [bc for bc in live if bc.phase not in ended]
+        dropped = [bc for bc in live if bc.phase is not Phase.RELEASED]
+        self._faults.restart_vss_service(
+            [bc._session for bc in under_way], [bc._session for bc in dropped]
+        )
+        for bc in dropped:
+            bc._state.finished(Call.RELEASE, Move(Phase.RELEASED))
+
+    def restart_writer_host(self, writer: CVssWriter) -> None:
+        """The writer's host process restarts: its last state, failure and metadata start afresh
+        (the cure of docs/field-failures.md #9)."""
+        self._faults.restart_writer_host(writer._core("restart_writer_host"))
+
+    def host_restarts(self, writer: CVssWriter) -> int:
+        """How many times ``restart_writer_host`` restarted this writer's host."""
+        core = writer._core("host_restarts")
+        return self._faults.host_restarts.get(core.instance_id, 0)
+
+    @property
+    def service_restarts(self) -> int:
+        """How many times ``restart_vss_service`` restarted the VSS service."""
+        return self._faults.service_restarts
+
+    def writer_not_responding(self, writer: CVssWriter, detail: str = "") -> None:
+        """From inside one of the writer's handlers: VSS stops waiting for it, and the event
+        fails with VSS_E_WRITER_NOT_RESPONDING (docs/field-failures.md #9)."""
+        self._faults.not_responding(writer._core("writer_not_responding"), detail)
+
+    def remove_volume(self, name: str) -> None:
+        """The volume disappears; its shadow copies go with it."""
+        self._faults.remove_volume(name)
+
+    def assign_instance_id(self, writer: CVssWriter, instance_id: uuid.UUID) -> None:
+        """Give an initialized, not yet subscribed writer the instance id it had on another
+        machine (a captured one: ``fakes.machine_from_capture``)."""
+        core = writer._core("assign_instance_id")
+        if core.subscribed:
+            raise VssBadState("assign_instance_id: the writer is subscribed already")
+        if any(other.instance_id == instance_id for other in self._machine.writers):
+            raise VssObjectAlreadyExists(
+                f"assign_instance_id: a subscribed writer has instance id {instance_id}"
+            )
+        core.instance_id = instance_id
+        core._identity = None
 
     # -- what happened ------------------------------------------------------------------------
 

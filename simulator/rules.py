@@ -27,7 +27,7 @@ from ._rules.limits import (
     MAX_VOLUMES_PER_SET,
 )
 from ._rules.providers import PROVIDER_CODES, PROVIDER_SELECTION_ORDER
-from ._rules.refusals import allowed_calls, explain_refusal, phases_allowing
+from ._rules.refusals import explain_refusal, phases_allowing
 from ._rules.requirements import CALL_REQUIREMENTS, Need, Requirement
 from ._rules.writer_calls import (
     WRITER_CALLS,
@@ -69,7 +69,6 @@ __all__ = [
     "Timeout",
     "WriterCallRule",
     "WriterEvent",
-    "allowed_calls",
     "explain_refusal",
     "phases_allowing",
     "render_rules",

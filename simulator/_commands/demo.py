@@ -8,7 +8,7 @@ attempts; each attempt is a new VSS session with an id of its own (docs/referenc
 kinds of retry are told apart: the writer asked for one (a transient failure code, retried after
 600 s, docs/reference.md §6), or another backup was creating its set (VSS_E_SNAPSHOT_SET_IN_PROGRESS,
 retried after 5 s). On a terminal a progress bar shows the backups finished and the virtual time.
-The trace is saved for ``vss-sim trace`` (``trace.state_folder``). Everything printed comes from
+The trace is saved for ``vss-sim trace``, beside the machine state file (``trace.last_trace_path``). Everything printed comes from
 the seeded machine except the one "wall time" line.
 """
 
@@ -182,7 +182,7 @@ def _replay(seed: int, sessions: int, fault: str) -> str:
     show_default=True,
     help="Save the trace in the state folder for `vss-sim trace`.",
 )
-@click.option("--state", type=click.Path(file_okay=False), default=None, help=STATE_HELP)
+@click.option("--state", type=click.Path(dir_okay=False), default=None, help=STATE_HELP)
 @version_option()
 def demo(
     seed: int | None,

@@ -1,10 +1,11 @@
 """``vss-sim trace``: the last run's trace as JSON lines, a Chrome trace-event timeline (Perfetto),
 a Mermaid sequence diagram or a self-contained HTML page (``simulator.trace_export``).
 
-``vss-sim demo`` saves its trace beside the command line's state: ``last-trace.jsonl`` in
-``$XDG_STATE_HOME/vss-sim/`` (``~/.local/state/vss-sim/`` when XDG_STATE_HOME is unset or not an
-absolute path, as the XDG base directory specification says), or in the folder ``--state PATH``.
-A missing or unreadable trace is a one-line error.
+``vss-sim demo`` saves its trace beside the command line's machine state file
+(``machine_state.default_state_path``: ``$XDG_STATE_HOME/vss-sim/machine.json``, or under
+``~/.local/state`` when XDG_STATE_HOME is unset or not absolute), as ``last-trace.jsonl`` in the
+same folder; ``--state PATH`` names another state file, and the trace is then kept beside that
+one. A missing or unreadable trace is a one-line error.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from .._presentation.trace_export_chrome import to_chrome_trace
 from .._presentation.trace_export_html import to_html
 from .._presentation.trace_export_sequence import to_mermaid
 from .files import write_atomically
+from .machine_state import default_state_path
 
-__all__ = ["LAST_TRACE", "save_last_trace", "state_folder", "trace"]
+__all__ = ["LAST_TRACE", "last_trace_path", "save_last_trace", "trace"]
 
 #: The file name of the saved trace inside the state folder.
 LAST_TRACE = "last-trace.jsonl"
@@ -35,29 +37,25 @@ _FORMATS: dict[str, tuple[str, Callable[[Sequence[TraceRecord]], str]]] = {
 }
 
 STATE_HELP = (
-    "Folder of the command line's state (default: $XDG_STATE_HOME/vss-sim, "
-    "else ~/.local/state/vss-sim)."
+    "The machine's state file; the trace is kept beside it, as last-trace.jsonl "
+    "(default: $XDG_STATE_HOME/vss-sim/machine.json)."
 )
 
 
-def state_folder(state: str | os.PathLike[str] | None = None) -> Path:
-    """The folder the command line keeps its state in (see the module docstring)."""
-    if state is not None:
-        return Path(state)
-    base = os.environ.get("XDG_STATE_HOME", "")
-    if base and os.path.isabs(base):
-        return Path(base) / "vss-sim"
-    return Path.home() / ".local" / "state" / "vss-sim"
+def last_trace_path(state: str | os.PathLike[str] | None = None) -> Path:
+    """Where the last run's trace is kept: beside the state file (see the module docstring)."""
+    machine = Path(state) if state is not None else default_state_path()
+    return machine.parent / LAST_TRACE
 
 
 def save_last_trace(records: Sequence[TraceRecord], state: str | None = None) -> Path:
     """Write ``records`` as the last run's trace (atomically); the folder is made if missing."""
-    folder = state_folder(state)
+    path = last_trace_path(state)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise click.ClickException(f"cannot make folder {folder}: {exc.strerror}") from None
-    return write_atomically(folder / LAST_TRACE, to_jsonl(records))
+        raise click.ClickException(f"cannot make folder {path.parent}: {exc.strerror}") from None
+    return write_atomically(path, to_jsonl(records))
 
 
 def _load(path: Path) -> list[TraceRecord]:
@@ -92,7 +90,7 @@ def _load(path: Path) -> list[TraceRecord]:
     default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
-@click.option("--state", type=click.Path(file_okay=False), default=None, help=STATE_HELP)
+@click.option("--state", type=click.Path(dir_okay=False), default=None, help=STATE_HELP)
 @click.option(
     "--from",
     "source",
@@ -102,7 +100,7 @@ def _load(path: Path) -> list[TraceRecord]:
 )
 def trace(fmt: str, out: str | None, state: str | None, source: str | None) -> None:
     """The last run's trace (saved by `vss-sim demo`) as JSON lines, a timeline or a diagram."""
-    path = Path(source) if source is not None else state_folder(state) / LAST_TRACE
+    path = Path(source) if source is not None else last_trace_path(state)
     records = _load(path)
     what, render = _FORMATS[fmt]
     text = (

@@ -23,6 +23,7 @@ from .._vocabulary.enums import (
 )
 from .._vocabulary.error_classes import VssInvalidArg, VssObjectAlreadyExists, VssObjectNotFound
 from . import xml_codec as _xml
+from .arguments import logical_path as _logical_path
 from .writer_metadata import FileDescriptor
 
 # ---------------------------------------------------------------------------------------------
@@ -87,10 +88,6 @@ class RollForward:
 
     type: VSS_ROLLFORWARD_TYPE = attrs.field(converter=VSS_ROLLFORWARD_TYPE)
     point: str | None = None
-
-
-def _logical_path(value: str | None) -> str | None:
-    return value or None
 
 
 @attrs.define

@@ -17,9 +17,10 @@ from .._vocabulary.enums import (
     VSS_RESTORE_TARGET,
     VSS_ROLLFORWARD_TYPE,
 )
-from .._vocabulary.error_classes import VssBadState, VssInvalidArg, VssObjectNotFound
+from .._vocabulary.error_classes import VssBadState, VssInvalidArg
 from ..hresults import S_OK
 from . import xml_codec as _xml
+from .arguments import pick as _pick
 from .backup_document import (
     ComponentEntry,
     ComponentFailure,
@@ -29,17 +30,10 @@ from .backup_document import (
     WriterComponentsEntry,
 )
 from .metadata_examine import IVssWMFiledesc
-from .writer_metadata import T
 
 # ---------------------------------------------------------------------------------------------
 # Views
 # ---------------------------------------------------------------------------------------------
-
-
-def _pick(items: list[T], index: int, what: str) -> T:
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(items):
-        raise VssObjectNotFound(f"no {what} at index {index!r}; there are {len(items)}")
-    return items[index]
 
 
 def _text(method: str, name: str, value: object, *, required: bool = True) -> str | None:

@@ -24,6 +24,7 @@ from .._vocabulary.error_classes import (
     VssObjectNotFound,
 )
 from . import xml_codec as _xml
+from .arguments import logical_path as _logical_path
 from .writer_metadata import (
     _NO_SCHEMA,
     DEFAULT_BACKUP_TYPE_MASK,
@@ -34,7 +35,6 @@ from .writer_metadata import (
     RestoreMethod,
     WriterIdentity,
     WriterMetadata,
-    _logical_path,
 )
 
 # ---------------------------------------------------------------------------------------------

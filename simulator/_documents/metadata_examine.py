@@ -18,24 +18,17 @@ from .._vocabulary.enums import (
     VSS_USAGE_TYPE,
     VSS_WRITERRESTORE_ENUM,
 )
-from .._vocabulary.error_classes import VssObjectNotFound
+from .arguments import pick as _pick
 from .writer_metadata import (
     ComponentDependency,
     ComponentMetadata,
     FileDescriptor,
-    T,
     WriterMetadata,
 )
 
 # ---------------------------------------------------------------------------------------------
 # Readers (IVssExamineWriterMetadata and friends)
 # ---------------------------------------------------------------------------------------------
-
-
-def _pick(items: tuple[T, ...], index: int, what: str) -> T:
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(items):
-        raise VssObjectNotFound(f"no {what} at index {index!r}; there are {len(items)}")
-    return items[index]
 
 
 class IVssWMFiledesc:

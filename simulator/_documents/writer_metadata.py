@@ -24,6 +24,7 @@ from .._vocabulary.enums import (
     VSS_WRITERRESTORE_ENUM,
 )
 from . import xml_codec as _xml
+from .arguments import logical_path as _logical_path
 
 DEFAULT_BACKUP_TYPE_MASK = VSS_FILE_SPEC_BACKUP_TYPE(
     VSS_FILE_SPEC_BACKUP_TYPE.VSS_FSBT_ALL_BACKUP_REQUIRED
@@ -31,12 +32,7 @@ DEFAULT_BACKUP_TYPE_MASK = VSS_FILE_SPEC_BACKUP_TYPE(
 )
 """The documented default ``dwBackupTypeMask`` (0xF0F, written as ``filespecBackupType="3855"``)."""
 
-T = TypeVar("T")
 E = TypeVar("E", bound=enum.IntEnum)
-
-
-def _logical_path(value: str | None) -> str | None:
-    return value or None
 
 
 def _files(items: Iterable[FileDescriptor]) -> tuple[FileDescriptor, ...]:

@@ -28,3 +28,7 @@ class GuidSource:
             guid = uuid.UUID(int=value % (1 << 128), version=4)
         self._issued.add(guid)
         return guid
+
+    def reserve(self, guid: uuid.UUID) -> None:
+        """Count ``guid`` as issued (an id of a shadow copy read back from a saved machine)."""
+        self._issued.add(guid)

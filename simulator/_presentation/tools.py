@@ -1,215 +1,152 @@
-"""The Windows tools, simulated: what ``vssadmin`` and ``diskshadow`` print (docs/reference.md §10).
+"""The Windows tools, simulated: what ``vssadmin`` and ``diskshadow`` print (docs/reference.md §10),
+and the vssadmin command syntax the simulator accepts.
 
-Output is built from the simulated machine's state in the formats seen in real captures: 3-space
-field indents, single-quoted names, lower-case braced GUIDs, a blank line after each item. Strings
-tagged [INF] in docs/reference.md §10 (some state labels and last-error words, attribute words beyond the
-five observed) are our choice. Lines end with ``\\n``, not the ``\\r\\n`` of a real console.
+The text itself is in ``vssadmin_text``, ``diskshadow_text`` and ``vshadow_text``; the shared
+words in ``tool_words``. ``vssadmin`` and ``diskshadow`` here answer the listing commands, which
+change nothing but the writers' Identify (docs/reference.md §1.4); commands that change the
+machine are run by ``vss-sim vssadmin`` / ``vss-sim diskshadow``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .. import hresults as hr
-from .._service.providers import SYSTEM_PROVIDER_ID, Snapshot
-from .._vocabulary.enums import (
-    VSS_PROVIDER_TYPE,
-    VSS_SNAPSHOT_CONTEXT,
-    VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
-    VSS_WRITER_STATE,
-)
+import attrs
+
+from . import diskshadow_text, vssadmin_text
+from .tool_words import last_error, state_label
 
 if TYPE_CHECKING:
     from .._service.coordinator import Coordinator
-    from .._service.machine import Machine
-    from .._service.records import WriterCore
 
-__all__ = ["diskshadow", "vssadmin"]
+__all__ = [
+    "UNSIMULATED",
+    "VssadminCommand",
+    "diskshadow",
+    "last_error",
+    "parse_vssadmin",
+    "state_label",
+    "vssadmin",
+]
 
-VSSADMIN_BANNER = (
-    "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n"
-    "(C) Copyright 2001-2013 Microsoft Corp.\n"
-)
-WAITING = "Waiting for responses. These may be delayed if a shadow copy is being prepared.\n"
-NO_ITEMS = "No items found that satisfy the query.\n"
-
-WS = VSS_WRITER_STATE
-#: vssadmin's label for each writer state (docs/reference.md §10.1; 0, 2, 3, 4, 6, 12–15 are [INF]).
-STATE_LABELS = {
-    WS.VSS_WS_UNKNOWN: "Unknown",
-    WS.VSS_WS_STABLE: "Stable",
-    WS.VSS_WS_WAITING_FOR_FREEZE: "Waiting for freeze",
-    WS.VSS_WS_WAITING_FOR_THAW: "Waiting for thaw",
-    WS.VSS_WS_WAITING_FOR_POST_SNAPSHOT: "Waiting for post snapshot",
-    WS.VSS_WS_WAITING_FOR_BACKUP_COMPLETE: "Waiting for completion",
+#: Options each simulated vssadmin command takes (True: ``/name=value``, False: a flag).
+_OPTIONS: dict[str, dict[str, bool]] = {
+    "list writers": {},
+    "list providers": {},
+    "list shadows": {"for": True, "shadow": True, "set": True},
+    "delete shadows": {"for": True, "oldest": False, "all": False, "shadow": True, "quiet": False},
+    "create shadow": {"for": True, "autoretry": True},
 }
-#: vssadmin's "Last error" words (docs/reference.md §10.1; OUTOFRESOURCES, NOT_RESPONDING are [INF]).
-LAST_ERRORS = {
-    hr.S_OK: "No error",
-    hr.VSS_E_WRITERERROR_RETRYABLE: "Retryable error",
-    hr.VSS_E_WRITERERROR_NONRETRYABLE: "Non-retryable error",
-    hr.VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT: "Inconsistent shadow copy",
-    hr.VSS_E_WRITERERROR_TIMEOUT: "Timed out",
-    hr.VSS_E_WRITERERROR_OUTOFRESOURCES: "Out of resources",
-    hr.VSS_E_WRITER_NOT_RESPONDING: "Not responding",
-}
-A = VSS_VOLUME_SNAPSHOT_ATTRIBUTES
-#: Attribute words in the order vssadmin prints them (the first five [OBS], the rest [INF]).
-ATTRIBUTE_WORDS = (
-    (A.VSS_VOLSNAP_ATTR_PERSISTENT, "Persistent"),
-    (A.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE, "Client-accessible"),
-    (A.VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE, "No auto release"),
-    (A.VSS_VOLSNAP_ATTR_NO_WRITERS, "No writers"),
-    (A.VSS_VOLSNAP_ATTR_TRANSPORTABLE, "Transportable"),
-    (A.VSS_VOLSNAP_ATTR_NOT_SURFACED, "Not surfaced"),
-    (A.VSS_VOLSNAP_ATTR_NOT_TRANSACTED, "Not transacted"),
-    (A.VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED, "Hardware assisted"),
-    (A.VSS_VOLSNAP_ATTR_DIFFERENTIAL, "Differential"),
-    (A.VSS_VOLSNAP_ATTR_PLEX, "Plex"),
-    (A.VSS_VOLSNAP_ATTR_IMPORTED, "Imported"),
-    (A.VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, "Exposed locally"),
-    (A.VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY, "Exposed remotely"),
-    (A.VSS_VOLSNAP_ATTR_AUTORECOVER, "Auto recovered"),
-)
-C = VSS_SNAPSHOT_CONTEXT
-#: vssadmin's "Type:" per context (docs/reference.md §7.6; Backup, FileShareBackup, ClientAccessibleWriters [INF]).
-TYPE_NAMES = {
-    int(C.VSS_CTX_BACKUP): "Backup",
-    int(C.VSS_CTX_FILE_SHARE_BACKUP): "FileShareBackup",
-    int(C.VSS_CTX_NAS_ROLLBACK): "DataVolumeRollback",
-    int(C.VSS_CTX_APP_ROLLBACK): "ApplicationRollback",
-    int(C.VSS_CTX_CLIENT_ACCESSIBLE): "ClientAccessible",
-    int(C.VSS_CTX_CLIENT_ACCESSIBLE_WRITERS): "ClientAccessibleWriters",
-}
-PROVIDER_TYPES = {
-    VSS_PROVIDER_TYPE.VSS_PROV_SYSTEM: "System",
-    VSS_PROVIDER_TYPE.VSS_PROV_SOFTWARE: "Software",
-    VSS_PROVIDER_TYPE.VSS_PROV_HARDWARE: "Hardware",
-    VSS_PROVIDER_TYPE.VSS_PROV_FILESHARE: "Fileshare",
-}
-_CONTEXT_BITS = int(
-    A.VSS_VOLSNAP_ATTR_PERSISTENT
-    | A.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE
-    | A.VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE
-    | A.VSS_VOLSNAP_ATTR_NO_WRITERS
+#: Commands of the captured command list the simulator does not model (no diff area yet).
+UNSIMULATED = (
+    "add shadowstorage",
+    "delete shadowstorage",
+    "list shadowstorage",
+    "list volumes",
+    "resize shadowstorage",
+    "revert shadow",
+    "query reverts",
 )
 
 
-def _guid(value: uuid.UUID) -> str:
-    return "{" + str(value) + "}"
+@attrs.frozen
+class VssadminCommand:
+    """One vssadmin command line: the command (``"list shadows"``) and its ``/options``."""
+
+    name: str
+    options: dict[str, str | None]
+
+    def guid(self, option: str) -> uuid.UUID | None:
+        """The option's value as a GUID (braces optional); None when absent or not a GUID."""
+        value = self.options.get(option)
+        if value is None:
+            return None
+        try:
+            return uuid.UUID(value.strip("{}"))
+        except ValueError:
+            return None
 
 
-def state_label(state: VSS_WRITER_STATE) -> str:
-    """vssadmin's label for a writer state: every failed state is "Failed"."""
-    return STATE_LABELS.get(state, "Failed")
+def parse_vssadmin(words: Sequence[str]) -> VssadminCommand | None:
+    """The command ``words`` spell, or None when vssadmin rejects them (its usage screen).
+
+    Commands and options are case-insensitive. A command in ``UNSIMULATED`` parses with no
+    options checked; delete shadows needs exactly one of /for, /all and /shadow, and /oldest
+    only with /for; create shadow needs /for.
+    """
+    if len(words) < 2:
+        return None
+    name = f"{words[0]} {words[1]}".lower()
+    if name in UNSIMULATED:
+        return VssadminCommand(name, {})
+    allowed = _OPTIONS.get(name)
+    if allowed is None:
+        return None
+    options: dict[str, str | None] = {}
+    for word in words[2:]:
+        if not word.startswith("/"):
+            return None
+        key, equals, value = word[1:].partition("=")
+        key = key.lower()
+        takes_value = allowed.get(key)
+        if takes_value is None or takes_value != bool(equals) or (equals and not value):
+            return None
+        if key in options:
+            return None
+        options[key] = value if equals else None
+    if name == "delete shadows":
+        targets = [key for key in ("for", "all", "shadow") if key in options]
+        if len(targets) != 1 or ("oldest" in options and targets != ["for"]):
+            return None
+    if name == "create shadow" and "for" not in options:
+        return None
+    return VssadminCommand(name, options)
 
 
-def last_error(code: int) -> str:
-    """vssadmin's "Last error" words for a writer failure code."""
-    return LAST_ERRORS.get(code, "Unexpected error")
-
-
-def _identified(coordinator: Coordinator) -> list[WriterCore]:
-    """Gather writer metadata as a management tool does: Identify goes to every writer."""
-    return coordinator.identify_writers()
-
-
-def vssadmin(coordinator: Coordinator, command: str) -> str:
-    """``vssadmin list writers | list shadows | list providers`` (docs/reference.md §10.1, §10.2)."""
+def vssadmin(coordinator: Coordinator, command: str | Sequence[str]) -> str:
+    """``vssadmin list writers | list shadows [/for= /shadow= /set=] | list providers``
+    (docs/reference.md §10.1, §10.2); the usage screen for a command vssadmin rejects."""
+    words = command.split() if isinstance(command, str) else list(command)
+    parsed = parse_vssadmin(words)
+    if parsed is None:
+        return "".join(f"{line}\n" for line in vssadmin_text.USAGE)
     machine = coordinator.machine
-    words = command.lower().split()
-    if words == ["list", "writers"]:
-        lines = [VSSADMIN_BANNER, WAITING]
-        for core in _identified(coordinator):
-            lines.append(
-                f"Writer name: '{core.name}'\n"
-                f"   Writer Id: {_guid(core.writer_id)}\n"
-                f"   Writer Instance Id: {_guid(core.instance_id)}\n"
-                f"   State: [{int(core.last_state)}] {state_label(core.last_state)}\n"
-                f"   Last error: {last_error(core.last_failure)}\n"
-            )
-        return "\n".join(lines) + "\n"
-    if words == ["list", "shadows"]:
-        return VSSADMIN_BANNER + "\n" + _shadows(machine)
-    if words == ["list", "providers"]:
-        items = [
-            f"Provider name: '{p.provider_name}'\n"
-            f"   Provider type: {PROVIDER_TYPES.get(p.provider_type, 'Unknown')}\n"
-            f"   Provider Id: {_guid(p.provider_id)}\n"
-            f"   Version: {p.provider_version}\n"
-            for p in machine.providers
-        ]
-        return VSSADMIN_BANNER + "\n" + "\n".join(items) + "\n"
+    if parsed.name == "list writers":
+        return vssadmin_text.list_writers(coordinator.identify_writers())
+    if parsed.name == "list providers":
+        return vssadmin_text.list_providers(machine)
+    if parsed.name == "list shadows":
+        copies = vssadmin_text.system_copies(
+            machine, volume=parsed.options.get("for"), shadow=parsed.guid("shadow")
+        )
+        wanted_set = parsed.guid("set")
+        if wanted_set is not None:
+            copies = [c for c in copies if c.snapshot_set_id == wanted_set]
+        return vssadmin_text.list_shadows(machine, copies)
     raise ValueError(
-        f"vssadmin {command!r} is not simulated; try 'list writers', 'list shadows' or "
-        "'list providers'"
-    )
-
-
-def _shadows(machine: Machine) -> str:
-    """vssadmin lists only the system provider's copies (docs/reference.md §10.2)."""
-    sets: dict[uuid.UUID, list[Snapshot]] = {}
-    for snapshot in machine.snapshots.values():
-        if snapshot.provider_id == SYSTEM_PROVIDER_ID:
-            sets.setdefault(snapshot.snapshot_set_id, []).append(snapshot)
-    if not sets:
-        return NO_ITEMS
-    provider = next(p for p in machine.providers if p.provider_id == SYSTEM_PROVIDER_ID)
-    blocks = []
-    for set_id, copies in sets.items():
-        when = _us_time(machine.creation_time(copies[0]))
-        lines = [
-            f"Contents of shadow copy set ID: {_guid(set_id)}",
-            f"   Contained {copies[0].snapshots_count} shadow copies at creation time: {when}",
-        ]
-        for copy in copies:
-            volume = (
-                copy.original_volume.rstrip("\\")
-                if len(copy.original_volume) == 3
-                else copy.original_volume
-            )
-            words = [word for bit, word in ATTRIBUTE_WORDS if copy.attributes & bit]
-            lines += [
-                f"      Shadow Copy ID: {_guid(copy.snapshot_id)}",
-                f"         Original Volume: ({volume}){copy.volume_guid_path}",
-                f"         Shadow Copy Volume: {copy.device}",
-                f"         Originating Machine: {copy.machine}",
-                f"         Service Machine: {copy.machine}",
-                f"         Provider: '{provider.provider_name}'",
-                f"         Type: {TYPE_NAMES.get(copy.attributes & _CONTEXT_BITS, 'Backup')}",
-                f"         Attributes: {', '.join(words)}",
-            ]
-        blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks) + "\n"
-
-
-def _us_time(moment: dt.datetime) -> str:
-    """The en-US short date and long time vssadmin prints, e.g. 5/31/2022 1:45:05 PM."""
-    hour = moment.hour % 12 or 12
-    suffix = "AM" if moment.hour < 12 else "PM"
-    return (
-        f"{moment.month}/{moment.day}/{moment.year} "
-        f"{hour}:{moment.minute:02d}:{moment.second:02d} {suffix}"
+        f"vssadmin {parsed.name!r} changes the machine or is not simulated; "
+        "run it with the vss-sim vssadmin command"
     )
 
 
 def diskshadow(coordinator: Coordinator, command: str) -> str:
-    """``diskshadow`` ``list writers status`` (docs/reference.md §10.3)."""
+    """diskshadow's ``list writers [metadata|detailed|status]``, ``list providers`` and
+    ``list shadows all`` (docs/reference.md §10.3)."""
     words = command.lower().split()
-    if words != ["list", "writers", "status"]:
-        raise ValueError(f"diskshadow {command!r} is not simulated; try 'list writers status'")
-    cores = _identified(coordinator)
-    lines = ["Listing writer status ..."]
-    for core in cores:
-        lines += [
-            f'* WRITER "{core.name}"',
-            f"        - Status: {int(core.last_state)} ({core.last_state.name})",
-            f"        - Writer Failure code: 0x{core.last_failure & 0xFFFFFFFF:08x} "
-            f"({hr.name_of(core.last_failure)})",
-            f"        - Writer ID: {_guid(core.writer_id)}",
-            f"        - Instance ID: {_guid(core.instance_id)}",
-        ]
-    lines.append(f"{len(cores)} writers listed.")
-    return "\n".join(lines) + "\n"
+    if words[:2] == ["list", "writers"] and len(words) <= 3:
+        detail = words[2] if len(words) == 3 else "metadata"
+        if detail == "status":
+            return diskshadow_text.writer_status(coordinator.identify_writers())
+        if detail in ("metadata", "detailed"):
+            return diskshadow_text.writer_metadata(coordinator.identify_writers())
+    if words == ["list", "providers"]:
+        return diskshadow_text.providers(coordinator.machine)
+    if words == ["list", "shadows", "all"]:
+        machine = coordinator.machine
+        return diskshadow_text.shadows(machine, list(machine.snapshots.values()))
+    raise ValueError(
+        f"diskshadow {command!r} is not simulated; try 'list writers [status|metadata|detailed]', "
+        "'list providers' or 'list shadows all'"
+    )

@@ -12,9 +12,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import TypeVar
-
-T = TypeVar("T")
 
 Report = Callable[[str, str], None]
 """Called with (method name, message) just before a refused call raises."""

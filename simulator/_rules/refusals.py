@@ -8,14 +8,9 @@ from collections.abc import Mapping
 from .call_order import RESTORE_PHASES, WRITER_ONLY_CALLS
 from .calls import Call, Move, Phase
 
-__all__ = ["allowed_calls", "explain_refusal", "phases_allowing"]
+__all__ = ["explain_refusal", "phases_allowing"]
 
 P = Phase
-
-
-def allowed_calls(order: Mapping[tuple[Phase, Call], Move], phase: Phase) -> list[Call]:
-    """The calls the table takes in ``phase``, in declaration order."""
-    return [call for call in Call if (phase, call) in order]
 
 
 def phases_allowing(order: Mapping[tuple[Phase, Call], Move], call: Call) -> list[Phase]:
@@ -29,7 +24,7 @@ def explain_refusal(
     call: Call,
     history: list[str],
     *,
-    writerless: bool = False,
+    writerless: bool,
 ) -> str:
     """The message of a refused call, generated from the table (docs/reference.md §3.5)."""
     name = call.value

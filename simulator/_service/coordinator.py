@@ -118,7 +118,6 @@ class Coordinator:
 
     def do_snapshot_set(self, session: Session) -> None:
         """Create the set (``creation.SetCreation``); the creation lock is freed however it ends."""
-        session.do_snapshot_called = True
         try:
             self._creation.run(session)
         finally:

@@ -302,6 +302,26 @@ class Machine:
             deleted += 1
         return deleted, GUID_NULL
 
+    @property
+    def shadow_devices_issued(self) -> int:
+        """How many shadow copy devices this machine has numbered so far."""
+        return self._shadow_devices
+
+    def import_snapshot(self, snapshot: Snapshot) -> None:
+        """Add a shadow copy made earlier (one read back from a saved machine): its ids are never
+        issued again, and device numbers go on after its own."""
+        if snapshot.snapshot_id in self.snapshots:
+            raise VssObjectAlreadyExists(f"shadow copy {snapshot.snapshot_id} exists already")
+        self.guids.reserve(snapshot.snapshot_id)
+        self.guids.reserve(snapshot.snapshot_set_id)
+        number = re.search(r"(\d+)$", snapshot.device)
+        self.continue_device_numbers(int(number.group(1)) if number is not None else 0)
+        self.snapshots[snapshot.snapshot_id] = snapshot
+
+    def continue_device_numbers(self, issued: int) -> None:
+        """Number the next shadow copy device after ``issued`` (a saved machine's count)."""
+        self._shadow_devices = max(self._shadow_devices, issued)
+
     def creation_time(self, snapshot: Snapshot) -> dt.datetime:
         """When a shadow copy was made, in the machine's calendar."""
         return self.start_time + dt.timedelta(microseconds=snapshot.created_ticks)

@@ -210,7 +210,6 @@ class Session:
         #: every writer that received an event of this session (BackupShutdown goes to them)
         self.contacted: list[WriterInSession] = []
         self.current_level: VSS_APPLICATION_LEVEL | None = None
-        self.do_snapshot_called = False
         #: EndPrepareSnapshots went out: from here providers hear of an abort (§4.2)
         self.providers_prepared = False
         self.snapshot_created = False

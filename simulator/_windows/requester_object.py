@@ -75,7 +75,6 @@ def requester_call(
                 entry.result = "S_OK"
             return result
 
-        gate.__vss_call__ = call  # type: ignore[attr-defined]
         return gate
 
     return decorate

@@ -17,6 +17,7 @@ from simulator import (
     VssError,
     VssSystem,
 )
+from tests.helpers import make_writer
 
 WRITER_ID = uuid.UUID("e8132975-6f93-4464-a53e-1050253ae220")
 
@@ -115,8 +116,43 @@ def test_list_providers(vss_system: VssSystem) -> None:
     ) in vss_system.vssadmin("list providers")
 
 
-def test_unknown_commands_say_what_is_simulated(vss_system: VssSystem) -> None:
-    with pytest.raises(ValueError, match="list shadows"):
+def test_an_unknown_vssadmin_command_prints_the_usage_screen(vss_system: VssSystem) -> None:
+    lines = vss_system.vssadmin("list bogus").splitlines()
+    assert lines[3:6] == ["Error: Invalid command.", " ", "---- Commands Supported ----"]
+    assert lines[-2:] == [
+        "Query Reverts         - Query the progress of in-progress revert operations.",
+        "",
+    ]
+    assert vss_system.vssadmin("delete shadows") == vss_system.vssadmin("list bogus")
+
+
+def test_listings_end_with_their_last_item(vss_system: VssSystem) -> None:
+    """As every capture ends: no trailing blank line, no "Waiting for responses" line."""
+    writer = FreezeVetoWriter()
+    writer.Initialize(WRITER_ID, "System Writer", VSS_UT_USERDATA, VSS_ST_OTHER)
+    writer.Subscribe()
+    for command in ("list writers", "list providers", "list shadows"):
+        text = vss_system.vssadmin(command)
+        assert not text.endswith("\n\n"), command
+        assert "Waiting for responses" not in text
+
+
+def test_commands_that_change_the_machine_are_left_to_the_cli(vss_system: VssSystem) -> None:
+    with pytest.raises(ValueError, match="vss-sim vssadmin"):
         vss_system.vssadmin("delete shadows /all")
-    with pytest.raises(ValueError, match="list writers status"):
+    with pytest.raises(ValueError, match="list writers"):
         vss_system.diskshadow("create")
+
+
+def test_diskshadow_list_writers_metadata(vss_system: VssSystem) -> None:
+    """docs/reference.md §10.3: the writer's identity and restore fields, then its components."""
+    writer = make_writer(vss_system, name="My Writer")
+    lines = vss_system.diskshadow("list writers").splitlines()
+    assert lines[:3] == [
+        '        * WRITER "My Writer"',
+        f"                - Writer ID   = {{{writer._vss.writer_id}}}",
+        f"                - Writer instance ID = {{{writer._vss.instance_id}}}",
+    ]
+    assert "                - Excluded files:" in lines
+    assert '                + Component "My Writer:\\Files"' in lines
+    assert lines[-1] == "                        - Name: Files"

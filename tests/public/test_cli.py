@@ -205,11 +205,12 @@ def test_demo_saves_its_trace_for_vss_sim_trace(state_home: Path, tmp_path: Path
     events = [r for r in records if r.kind is TraceKind.EVENT]
     assert f"; {len(events)} events delivered;" in totals
     assert all(r.end_time is not None and r.end_time >= r.time for r in events)
-    other = tmp_path / "elsewhere"
+    other = tmp_path / "elsewhere" / "machine.json"  # the trace goes beside that state file
     run("demo", "--seed", "5", "--sessions", "2", "--state", str(other))
-    assert (other / "last-trace.jsonl").read_text(encoding="utf-8") == saved.read_text(
+    assert (other.parent / "last-trace.jsonl").read_text(encoding="utf-8") == saved.read_text(
         encoding="utf-8"
     )
+    assert not other.exists()  # the demo leaves the tools' machine alone
     quiet = run("demo", "--seed", "6", "--no-save-trace")
     assert "trace saved" not in quiet
     assert read_jsonl(saved.read_text(encoding="utf-8")) == records
@@ -268,7 +269,7 @@ def test_trace_reads_another_file(tmp_path: Path) -> None:
 
 
 def test_trace_without_a_run_or_with_a_broken_file_is_one_line(tmp_path: Path) -> None:
-    missing = fails("trace", "--state", str(tmp_path / "none"))
+    missing = fails("trace", "--state", str(tmp_path / "none" / "machine.json"))
     assert missing.strip() == (
         f"Error: no trace at {tmp_path / 'none' / 'last-trace.jsonl'}: run `vss-sim demo` first "
         "(it saves its trace there)"

@@ -1,7 +1,7 @@
 """The requester's call-order tables, swept row by row (docs/reference.md §3.2, §3.3, §3.5).
 
 For BACKUP_ORDER and WRITERLESS_ORDER every (Phase, Call) pair a real object can stand in is
-tried: the object is driven to the phase with the documented calls (``conftest.drive_to``), the
+tried: the object is driven to the phase with the documented calls (``tests.helpers.drive_to``), the
 call is made with valid arguments (``CALL_ARGS``), and a row means "accepted, the phase becomes
 ``Move.next_phase``" while a missing row means VSS_E_BAD_STATE with the phase unchanged.
 """
@@ -170,7 +170,7 @@ WRITERLESS_NO_COMPONENT = frozenset(
 )
 
 # BACKUP_ORDER: every phase is reached, so every (Phase, Call) pair is swept.
-# WRITERLESS_ORDER: the phases in conftest.WRITERLESS_UNREACHABLE are never reached by a writerless
+# WRITERLESS_ORDER: the phases in tests.helpers.WRITERLESS_UNREACHABLE are never reached by a writerless
 # object, so their pairs are not swept: CREATED and BACKUP_INITIALIZED come before SetContext (the
 # object follows BACKUP_ORDER until SetContext chooses the writerless table: those rows are swept
 # there), PREPARED_FOR_BACKUP and BACKUP_COMPLETED need the writer-only calls PrepareForBackup and

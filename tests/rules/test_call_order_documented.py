@@ -5,7 +5,7 @@ Every expected value below is literal data copied from /work/docs/reference.md
 §4.5 writerless contexts), never read from the model's tables. Each row is checked twice:
 
 * behaviour: a fresh IVssBackupComponents is driven to the phase with the documented calls
-  (``conftest.drive_to``), the call is made with valid arguments, and it is accepted (the object
+  (``tests.helpers.drive_to``), the call is made with valid arguments, and it is accepted (the object
   moves to the documented phase) or refused with VssBadState / VSS_E_BAD_STATE (phase unchanged);
 * the table: the documented row is present in BACKUP_ORDER with the documented next phase, or
   absent for a documented refusal.
@@ -50,7 +50,7 @@ from simulator import (
     current_system,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
 from simulator.rules import (
     BACKUP_ORDER,
     CALL_REQUIREMENTS,
@@ -59,7 +59,7 @@ from simulator.rules import (
     Requirement,
 )
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, backup_xml, drive_to, instance_id, make_writer, writer_status
 
 SPARE = "Spare"

@@ -27,10 +27,11 @@ from simulator import (
     WriterEvent,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
+from simulator._rules.component_calls import refusal_message
 from simulator.rules import COMPONENT_CALLS
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, drive_to, make_writer
 
 Setter = Callable[[IVssComponent], Any]
@@ -185,3 +186,10 @@ def test_component_calls_table_allows(method: str, handler: str) -> None:
 @pytest.mark.parametrize(("method", "handler"), [pytest.param(*r, id="-".join(r)) for r in REFUSED])
 def test_component_calls_table_refuses(method: str, handler: str) -> None:
     assert _place(handler) not in COMPONENT_CALLS[method]
+
+
+def test_a_refused_setter_names_exactly_the_places_it_may_be_called() -> None:
+    assert refusal_message("SetBackupStamp", ComponentAccess.BACKUP_COMPLETE) == (
+        "IVssComponent::SetBackupStamp called in OnBackupComplete; it may be called only in "
+        "OnPrepareBackup, OnPostSnapshot"
+    )

@@ -29,10 +29,10 @@ from simulator import (
     WriterEvent,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
 from simulator.rules import FREEZE_ORDER
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, instance_id, make_writer, settle
 
 #: §4.1 / writers.md: a full backup is PrepareForBackup, PrepareForSnapshot, Freeze, Thaw,

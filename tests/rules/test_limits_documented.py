@@ -39,10 +39,10 @@ from simulator import (
     current_system,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
 from simulator.rules import FLUSH_AND_HOLD_TICKS, MAX_FREEZE_TICKS, MAX_VOLUMES_PER_SET
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, make_writer, writer_status
 
 TICKS_PER_SECOND = 1_000_000  # the model's clock counts microseconds

@@ -37,10 +37,10 @@ from simulator import (
     make_error,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
 from simulator.rules import PROVIDER_CODES
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, make_writer, settle
 
 HARDWARE_ID = uuid.UUID("11111111-1111-4111-8111-111111111111")

@@ -38,10 +38,10 @@ from simulator import (
     WrongThreadError,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
 from simulator.rules import WRITER_CALLS, WRITER_FAILURE_CODES, WRITER_FAILURE_CODES_EX
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, backup_xml, drive_to, make_writer, settle, writer_status
 
 Hook = Callable[["Hooked"], Any]

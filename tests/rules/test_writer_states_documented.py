@@ -31,10 +31,10 @@ from simulator import (
     current_system,
 )
 
-# -- every private name used here (re-point this block if the modules are reorganized) --------
+# -- private and table names used here -----------------------------------------------------------
 from simulator.rules import WRITER_TRANSITIONS, Timeout
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, backup_xml, instance_id, make_writer, settle, writer_status
 
 WRITER = "Observed Writer"

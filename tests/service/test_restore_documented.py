@@ -30,7 +30,7 @@ from simulator import (
     WriterEvent,
 )
 
-# -- every conftest helper used here (re-point this block if the helpers move) ---------------
+# -- test helpers used here ---------------------------------------------------------------------
 from tests.helpers import QuietWriter, backup_xml, make_writer
 
 WRITER_ID = uuid.UUID("8b9c0d1e-2f3a-4b5c-9d6e-7f8091a2b3c4")

@@ -1,0 +1,272 @@
+"""``vss-sim vshadow|vssadmin|diskshadow`` as a person types them: subprocesses in a temporary
+HOME, one machine kept in the state file between runs (simulator/_commands/machine_state.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from simulator.cli import main
+from tests.helpers import PROJECT_ROOT
+
+GUID = r"\{([0-9a-f-]{36})\}"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> dict[str, str]:
+    """The environment of a user whose HOME and XDG_STATE_HOME are fresh folders."""
+    env = dict(os.environ)
+    env["HOME"] = str(tmp_path / "home")
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    (tmp_path / "home").mkdir()
+    return env
+
+
+def vss_sim(env: dict[str, str], *args: str, code: int = 0) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+    assert result.returncode == code, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def test_a_persistent_copy_lives_until_deleted(home: dict[str, str]) -> None:
+    created = vss_sim(home, "vshadow", "-p", "C:")
+    (snapshot_id,) = re.findall(r"\* SNAPSHOT ID = " + GUID, created)
+    (set_id,) = re.findall(r"Creating shadow set " + GUID, created)
+    state = Path(home["XDG_STATE_HOME"]) / "vss-sim" / "machine.json"
+    assert json.loads(state.read_text())["snapshots"][0]["snapshot_id"] == snapshot_id
+
+    listed = vss_sim(home, "vssadmin", "list", "shadows")
+    assert f"Contents of shadow copy set ID: {{{set_id}}}" in listed
+    assert f"      Shadow Copy ID: {{{snapshot_id}}}" in listed
+    assert "         Type: ApplicationRollback" in listed
+    assert "         Attributes: Persistent, No auto release, Differential" in listed
+
+    vss_sim(home, "vshadow", "-da")
+    after = vss_sim(home, "vssadmin", "list", "shadows")
+    assert after.splitlines()[-1] == "No items found that satisfy the query."
+
+
+def test_the_machine_is_the_same_machine_on_every_run(home: dict[str, str]) -> None:
+    first = vss_sim(home, "vshadow", "-ws")
+    vss_sim(home, "vshadow", "-p", "-nw", "D:")
+    second = vss_sim(home, "vshadow", "-p", "-nw", "D:")
+    # In the same HOME, in this process: the same writers, and ids drawn later are new ones.
+    again = CliRunner().invoke(main, ["vshadow", "-ws"], env=home).output
+    assert re.findall(r"Instance ID: " + GUID, first) == re.findall(r"Instance ID: " + GUID, again)
+    assert len(re.findall(r"Instance ID: " + GUID, first)) == 10
+    listed = CliRunner().invoke(main, ["vshadow", "-q"], env=home).output
+    assert len(set(re.findall(r"\* SNAPSHOT ID = " + GUID, listed))) == 2
+    assert "HarddiskVolumeShadowCopy2" in second
+
+
+def test_a_rejected_command_gets_the_usage_screen(home: dict[str, str]) -> None:
+    out = vss_sim(home, "vssadmin", "list", "bogus", code=1)
+    lines = out.splitlines()
+    assert lines[3] == "Error: Invalid command."
+    assert "---- Commands Supported ----" in lines
+    assert "List Writers          - List subscribed volume shadow copy writers" in lines
+    assert not (Path(home["XDG_STATE_HOME"]) / "vss-sim").exists()
+    usage = CliRunner().invoke(main, ["vshadow", "-bogus"], env=home).output
+    assert "ERROR: invalid parameter '-bogus'" in usage and "Usage:" in usage
+
+
+def run(state: Path, *args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [args[0], "--state", str(state), *args[1:]], input=stdin)
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json at all",
+        '{"format": "vss-sim machine state", "version": 99}',
+        '{"format": "something else", "version": 1}',
+        '{"format": "vss-sim machine state", "version": 1, "seed": "zero"}',
+        "[1, 2, 3]",
+    ],
+)
+def test_a_foreign_or_corrupt_state_file_is_one_line_and_left_alone(
+    tmp_path: Path, content: str
+) -> None:
+    state = tmp_path / "machine.json"
+    state.write_text(content)
+    code, output = run(state, "vssadmin", "list", "shadows")
+    assert code == 1
+    assert output.count("\n") == 1 and output.startswith("Error: ")
+    assert "Traceback" not in output
+    assert ("version 99" in output) == ("99" in content)
+    assert state.read_text() == content
+
+
+def test_a_corrupt_snapshot_entry_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    assert run(state, "vshadow", "-p", "-nw", "C:")[0] == 0
+    data = json.loads(state.read_text())
+    data["snapshots"][0]["snapshot_id"] = "not-a-guid"
+    broken = json.dumps(data)
+    state.write_text(broken)
+    code, output = run(state, "vshadow", "-q")
+    assert code == 1 and "'snapshot_id' is not a GUID" in output
+    assert state.read_text() == broken
+
+
+def test_another_seed_than_the_machine_s_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    assert run(state, "vssadmin", "list", "providers")[0] == 0
+    code, output = run(state, "vssadmin", "--seed", "5", "list", "providers")
+    assert code == 1 and "made with seed 0, not 5" in output
+    fresh = tmp_path / "other.json"
+    assert run(fresh, "vssadmin", "--seed", "5", "list", "providers")[0] == 0
+    assert json.loads(fresh.read_text())["seed"] == 5
+
+
+def test_a_write_interrupted_before_the_rename_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "machine.json"
+    assert run(state, "vshadow", "-p", "-nw", "C:")[0] == 0
+    before = state.read_text()
+
+    def crash(source: str, target: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    code, _ = run(state, "vshadow", "-da")
+    assert code != 0
+    assert state.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["machine.json"]
+
+
+def test_a_run_killed_while_writing_leaves_a_whole_file(tmp_path: Path) -> None:
+    """A child saves two different machines in turn as fast as it can; killed at any moment,
+    the file holds one of them whole."""
+    state = tmp_path / "machine.json"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                from pathlib import Path
+                from simulator._commands.machine_state import new_machine, save_machine
+                machines = [new_machine(0), new_machine(0)]
+                machines[1].clock.advance_to(10**9)
+                path = Path({str(state)!r})
+                save_machine(machines[0], path)
+                print("ready", flush=True)
+                n = 0
+                while True:
+                    save_machine(machines[n % 2], path)
+                    n += 1
+                """
+            ),
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "ready\n"
+    time.sleep(0.3)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    data = json.loads(state.read_text())
+    assert data["clock_ticks"] in (0, 10**9)
+    code, output = run(state, "vssadmin", "list", "shadows")
+    assert code == 0 and output.endswith("No items found that satisfy the query.\n")
+
+
+def test_vshadow_commands_over_the_saved_machine(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    made = [run(state, "vshadow", "-p", "-nw", volume)[1] for volume in ("C:", "D:", "C:")]
+    sets = [re.findall(r"Creating shadow set " + GUID, out)[0] for out in made]
+    copies = [re.findall(r"\* SNAPSHOT ID = " + GUID, out)[0] for out in made]
+    code, listed = run(state, "vshadow", f"-qx={{{sets[1]}}}")
+    assert code == 0 and re.findall(r"\* SNAPSHOT ID = " + GUID, listed) == [copies[1]]
+    assert "- Setting the VSS context to: 0xffffffff" in listed
+    assert run(state, "vshadow", "-do=C:")[0] == 0  # the oldest of C: goes
+    assert re.findall(r"\* SNAPSHOT ID = " + GUID, run(state, "vshadow", "-q")[1]) == copies[1:]
+    assert run(state, "vshadow", f"-ds={copies[2]}")[0] == 0
+    assert re.findall(r"\* SNAPSHOT ID = " + GUID, run(state, "vshadow", "-q")[1]) == [copies[1]]
+    code, output = run(state, "vshadow", "-ds={00000000-0000-0000-0000-000000000001}")
+    assert code == 2 and "VSS_E_OBJECT_NOT_FOUND" in output
+    code, usage = run(state, "vshadow", "-?")
+    assert code == 0 and usage.splitlines()[5] == "Usage:"
+    code, output = run(state, "vshadow", "-tracing")
+    assert code == 2 and "vshadow -tracing is not simulated" in output
+
+
+def test_vshadow_with_writers_excludes_and_verifies(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    code, status = run(state, "vshadow", "-ws")
+    assert code == 0 and status.count("* WRITER ") == 10
+    assert '* WRITER "System Writer"\n   - Status: 1 (VSS_WS_STABLE)' in status
+    code, _ = run(state, "vshadow", "-wi=System Writer", "C:")
+    assert code == 0
+    code, output = run(state, "vshadow", "-wx=System Writer", "-wi=System Writer", "C:")
+    assert code == 2 and "E_INVALIDARG" in output
+    bcd = tmp_path / "bc.xml"
+    code, _ = run(state, "vshadow", f"-bc={bcd}", "C:")
+    assert code == 0 and "<BACKUP_COMPONENTS" in bcd.read_text()
+
+
+def test_vssadmin_delete_and_create(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    assert run(state, "vssadmin", "create", "shadow", "/for=C:")[0] == 0
+    assert run(state, "vssadmin", "create", "shadow", "/for=D:")[0] == 0
+    listed = run(state, "vssadmin", "list", "shadows", "/for=D:")[1]
+    assert listed.count("Shadow Copy ID") == 1 and "(D:)" in listed
+    assert "Type: ClientAccessibleWriters" in listed
+    assert run(state, "vssadmin", "delete", "shadows", "/for=C:", "/quiet")[0] == 0
+    remaining = run(state, "vssadmin", "list", "shadows")[1]
+    assert "(C:)" not in remaining and "(D:)" in remaining
+    assert run(state, "vssadmin", "delete", "shadows", "/all", "/for=D:")[0] == 1
+    code, output = run(state, "vssadmin", "list", "shadowstorage")
+    assert code == 2 and "not simulated" in output
+    assert run(state, "vssadmin", "create", "shadow", "/for=Q:")[0] == 2
+
+
+def test_diskshadow_script_persistent_and_volatile(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    script = tmp_path / "s.dsh"
+    script.write_text(
+        "set context volatile\nadd volume C:\ncreate\nexit\n"
+        "set context persistent nowriters\nadd volume D: alias data\ncreate\nexit\n",
+        encoding="utf-8",
+    )
+    code, output = run(state, "diskshadow", "/s", str(script))
+    assert code == 0 and "Alias VSS_SHADOW_1 for shadow ID" in output
+    # The volatile set went away at exit; the script stops at the first exit.
+    assert "No items found" in run(state, "vssadmin", "list", "shadows")[1]
+    script.write_text(
+        "set context persistent nowriters\nadd volume D: alias data\ncreate\n", encoding="utf-8"
+    )
+    code, output = run(state, "diskshadow", "/s", str(script))
+    assert code == 0 and "%data%" in output
+    listed = run(state, "vssadmin", "list", "shadows")[1]
+    assert "(D:)" in listed and "Type: DataVolumeRollback" in listed
+    script.write_text("delete shadows volume D:\nlist shadows all\n", encoding="utf-8")
+    code, output = run(state, "diskshadow", "/s", str(script))
+    assert code == 0 and "Shadow copy ID" not in output
+    script.write_text("format c:\n", encoding="utf-8")
+    code, output = run(state, "diskshadow", "/s", str(script))
+    assert code == 1 and "'format c:' is not simulated" in output
