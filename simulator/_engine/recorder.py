@@ -51,6 +51,10 @@ class TraceRecorder:
         self.entries.append(entry)
         return entry
 
+    def now_ticks(self) -> int:
+        """The virtual time now, in ticks (a step's end time)."""
+        return self._clock.ticks
+
     def append(self, entry: Entry) -> None:
         """Append a record made by its owner (a handler invocation records itself)."""
         self.entries.append(entry)

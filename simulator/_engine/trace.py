@@ -44,7 +44,11 @@ class ViolationRule(str, enum.Enum):
 
 @attrs.frozen
 class TraceRecord:
-    """One step of a run. ``time`` is virtual seconds; ``thread`` names the simulator task."""
+    """One step of a run. ``time`` is virtual seconds; ``thread`` names the simulator task.
+
+    ``end_time`` is when a handler (an event record) or a provider call returned, in virtual
+    seconds; None for the other kinds, which take no time.
+    """
 
     time: float
     kind: TraceKind
@@ -54,6 +58,7 @@ class TraceRecord:
     writer: str | None = None
     result: str | None = None
     detail: str | None = None
+    end_time: float | None = None
 
     def __str__(self) -> str:
         session = str(self.session_id)[:8] if self.session_id else "-"
@@ -82,9 +87,20 @@ class Violation:
 
 
 class Entry:
-    """A mutable trace entry; ``result`` is filled in when the step ends."""
+    """A mutable trace entry; ``result`` (and ``end_ticks`` for a step that takes time) is filled
+    in when the step ends."""
 
-    __slots__ = ("detail", "kind", "name", "result", "session_id", "thread", "ticks", "writer")
+    __slots__ = (
+        "detail",
+        "end_ticks",
+        "kind",
+        "name",
+        "result",
+        "session_id",
+        "thread",
+        "ticks",
+        "writer",
+    )
 
     def __init__(
         self,
@@ -105,8 +121,10 @@ class Entry:
         self.writer = writer
         self.result = result
         self.detail = detail
+        self.end_ticks: int | None = None
 
     def freeze(self) -> TraceRecord:
+        end = self.end_ticks
         return TraceRecord(
             time=self.ticks / TICKS_PER_SECOND,
             kind=self.kind,
@@ -116,4 +134,5 @@ class Entry:
             writer=self.writer,
             result=self.result,
             detail=self.detail,
+            end_time=None if end is None else end / TICKS_PER_SECOND,
         )

@@ -1,5 +1,6 @@
-"""Delivering one event to one writer: invoke its handler on this task's thread, record it, and
-apply the row of ``WRITER_TRANSITIONS`` (docs/reference.md §1.4, §2.2).
+"""Delivering one event to one writer: invoke its handler on this task's thread, record it (with
+the virtual time it returned), and apply the row of ``WRITER_TRANSITIONS`` (docs/reference.md
+§1.4, §2.2).
 
 Policies where the documentation is silent ([INF], docs/design.md):
 * A handler that raises, or returns something other than a bool, has failed the event; a raise
@@ -88,12 +89,14 @@ class EventDelivery:
             result = handler() if arg is NO_ARGUMENT else handler(arg)
         except Exception as exc:
             del active[key]
+            inv.end_ticks = self._clock.ticks
             ok = self._raised(core, ws, inv, exc)
         except BaseException:
             del active[key]
             raise
         else:
             del active[key]
+            inv.end_ticks = self._clock.ticks
             if result is True:
                 ok = not inv.failed
                 inv.result = "true"

@@ -28,6 +28,7 @@ def call_provider(
     try:
         call(*args)
     except VssError as exc:
+        entry.end_ticks = recorder.now_ticks()
         entry.result = exc.name
         if exc.hresult in PROVIDER_CODES or method == "AbortSnapshots":
             raise
@@ -36,6 +37,7 @@ def call_provider(
             "provider code; VSS reports VSS_E_UNEXPECTED_PROVIDER_ERROR (docs/reference.md §9)"
         ) from exc
     except Exception as exc:
+        entry.end_ticks = recorder.now_ticks()
         entry.result = f"raised {type(exc).__name__}"
         record_violation(
             recorder,
@@ -46,4 +48,5 @@ def call_provider(
         raise VssUnexpectedProviderError(
             f"{provider.provider_name}.{method} failed with {exc!r} (docs/reference.md §9)"
         ) from exc
+    entry.end_ticks = recorder.now_ticks()
     entry.result = "S_OK"

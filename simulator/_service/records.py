@@ -175,6 +175,7 @@ class Invocation(Entry):
         self.writer = ws.core.name
         self.result: str | None = None
         self.detail: str | None = None
+        self.end_ticks: int | None = None
         self.session = session
         self.ws = ws
         self.event = event

@@ -1,13 +1,16 @@
-"""The examples in examples/ run, print what their docstrings promise, and replay by seed.
+"""The course in examples/: numbered lessons that run, print what their headers promise, and
+replay by seed; each header says what it teaches and which Microsoft page to read next.
 
-Each example is imported from its file (examples/ is not a package) and its ``main`` is run with
+Each lesson is imported from its file (examples/ is not a package) and its ``main`` is run with
 pytest's ``capsys``. Expected fragments come from docs/reference.md: the full backup event sequence
-(§4.1), writer states after each phase (§2.2), the thread rule (§1.5) and session ids (§8).
+(§4.1), writer states after each phase (§2.2), the thread rule (§1.5), session ids and the
+creation lock (§8), retry advice (§6), restore (§3.3) and providers (§9).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 import sys
 from collections.abc import Callable
@@ -24,7 +27,7 @@ GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 def load(name: str) -> ModuleType:
     """Import ``examples/<name>.py`` as module ``examples_<name>``."""
-    module_name = f"examples_{name}"
+    module_name = f"examples_lesson_{name}"
     if module_name in sys.modules:
         return sys.modules[module_name]
     spec = importlib.util.spec_from_file_location(module_name, EXAMPLES / f"{name}.py")
@@ -44,12 +47,51 @@ def run(capsys: pytest.CaptureFixture[str], main: Callable[..., int], **kwargs: 
     return out
 
 
-# -- sample_writer ----------------------------------------------------------------------------
+#: The lessons of the course in reading order; 09 and 10 are written elsewhere.
+LESSONS = [
+    "01_first_backup",
+    "02_events_and_states",
+    "03_thread_rule",
+    "04_concurrent_sessions",
+    "05_when_writers_fail",
+    "06_backup_document_and_restore",
+    "07_providers",
+    "08_testing_your_writer",
+]
+
+
+def test_the_course_is_numbered_in_reading_order() -> None:
+    names = sorted(path.stem for path in EXAMPLES.glob("*.py"))
+    assert all(re.fullmatch(r"\d\d_[a-z_]+", name) for name in names), names
+    assert [name for name in names if name in LESSONS] == LESSONS
+    numbers = [int(name[:2]) for name in names]
+    assert numbers == sorted(set(numbers))  # one lesson per number
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_each_lesson_says_what_it_teaches_and_what_to_read_next(name: str) -> None:
+    module = load(name)
+    header = module.__doc__
+    assert header is not None
+    assert header.startswith(f"Lesson {int(name[:2])}, ")
+    assert "What it teaches: " in header
+    read_next = header.split("Read next: ", 1)[1]
+    assert re.search(r"https://learn\.microsoft\.com/en-us/windows/win32/\S+", read_next)
+    assert f"python examples/{name}.py" in header
+
+
+def test_the_readme_lists_every_lesson() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for name in LESSONS:
+        assert f"examples/{name}.py" in readme, name
+
+
+# -- 01 the first backup -----------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def sample_writer() -> ModuleType:
-    return load("sample_writer")
+    return load("01_first_backup")
 
 
 def test_sample_writer_steps(sample_writer: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,12 +148,12 @@ def test_sample_writer_replays_by_seed(
     assert run(capsys, sample_writer.main, seed=6) != first  # ids come from the seed
 
 
-# -- parallel_sessions -------------------------------------------------------------------------
+# -- 04 concurrent sessions and the creation lock ---------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def parallel_sessions() -> ModuleType:
-    return load("parallel_sessions")
+    return load("04_concurrent_sessions")
 
 
 def session_blocks(out: str) -> dict[str, dict[str, list[str]]]:
@@ -167,6 +209,13 @@ def test_parallel_sessions_overlap(
     assert sum(per_session) == int(refused.group(1))
     # A writer was inside handlers of several sessions at once.
     assert re.search(r"App Writer +32 handler calls, up to [2-4] at once", out)
+    # The creation lock: one holder per session, never two sets in creation at once (§8).
+    lock = out.split("The creation lock, from the trace (one set in creation at a time):\n")[1]
+    holders = re.findall(r"  session ([0-9a-f]{8}) held it from ([\d.]+) s to ([\d.]+) s", lock)
+    assert len(holders) == 4
+    spans = sorted((float(start), float(end)) for _, start, end in holders)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
+    assert "  sets in creation at the same time, at most: 1" in lock
 
 
 def test_parallel_sessions_replays_by_seed(
@@ -177,12 +226,12 @@ def test_parallel_sessions_replays_by_seed(
     assert run(capsys, parallel_sessions.main, seed=3, sessions=3) == first
 
 
-# -- wrong_thread ------------------------------------------------------------------------------
+# -- 03 the thread rule --------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def wrong_thread() -> ModuleType:
-    return load("wrong_thread")
+    return load("03_thread_rule")
 
 
 def cases(out: str) -> list[str]:
@@ -253,3 +302,101 @@ def test_wrong_thread_replays_by_seed(
 ) -> None:
     first = run(capsys, wrong_thread.main, seed=11)
     assert run(capsys, wrong_thread.main, seed=11) == first
+
+
+# -- 02 events and states ----------------------------------------------------------------------
+
+
+def test_events_and_states_step_by_step(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, load("02_events_and_states").main)
+    happy, failed = out.split("== Backup: ")[1:]
+    steps = dict(
+        re.findall(r"^  (\w+) +.*?state after: (VSS_WS_\w+ \(\d+\))", happy, flags=re.MULTILINE)
+    )
+    assert steps["PrepareForBackup"] == "VSS_WS_STABLE (1)"
+    assert steps["DoSnapshotSet"] == "VSS_WS_WAITING_FOR_BACKUP_COMPLETE (5)"
+    assert steps["BackupComplete"] == "VSS_WS_STABLE (1)"
+    assert f"  events received: {', '.join(FULL_BACKUP)}" in happy
+    assert re.search(
+        r"DoSnapshotSet +failed with VSS_E_UNEXPECTED_WRITER_ERROR +state after: "
+        r"VSS_WS_FAILED_AT_FREEZE \(9\); events: OnPrepareSnapshot, OnFreeze, OnAbort",
+        failed,
+    )
+    assert "OnThaw" not in failed
+    assert out.count("states read that match WRITER_TRANSITIONS: 6 of 6") == 2
+
+
+# -- 05 when writers fail ----------------------------------------------------------------------
+
+
+def test_when_writers_fail_retry_advice(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, load("05_when_writers_fail").main)
+    veto, timeout, stuck = out.split("== ")[1:]
+    assert (
+        "GetWriterStatus: VSS_WS_FAILED_AT_PREPARE_SNAPSHOT, VSS_E_WRITERERROR_RETRYABLE -> "
+        "transient: wait 10 minutes and retry, at most 3 times" in veto
+    )
+    assert "  attempt 2 at 600 s: completed" in veto
+    assert "GetWriterStatus: VSS_WS_FAILED_AT_FREEZE, VSS_E_WRITERERROR_TIMEOUT" in timeout
+    assert "result: completed after 2 attempts" in timeout
+    assert "VSS_E_WRITERERROR_NONRETRYABLE -> not retryable" in stuck
+    assert "    the requester gives up" in stuck
+    assert "result: FAILED VSS_E_UNEXPECTED_WRITER_ERROR after 1 attempt," in stuck
+
+
+# -- 06 the Backup Components Document and restore ---------------------------------------------
+
+
+def test_backup_document_carries_the_writers_metadata_to_the_restore(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = run(capsys, load("06_backup_document_and_restore").main)
+    assert "OnPrepareBackup: SetBackupMetadata('journal position 4711')" in out
+    assert re.search(r'<BACKUP_COMPONENTS [^>]*selectComponents="yes"', out)
+    assert (
+        '<COMPONENT componentName="Journal" componentType="filegroup" backupSucceeded="yes">' in out
+    )
+    assert 'the writer\'s metadata: <BACKUP_METADATA metadata="journal position 4711"/>' in out
+    assert (
+        "OnPreRestore: Journal selected=True, GetBackupMetadata() = 'journal position 4711'" in out
+    )
+    assert "OnPostRestore: file restore status VSS_RS_ALL; replay from 4711" in out
+    assert "  events: OnIdentify, OnPreRestore, OnPostRestore" in out
+    assert out.rstrip().endswith("The writer's journal position after the restore: 4711")
+
+
+# -- 07 providers ------------------------------------------------------------------------------
+
+
+def test_providers_calls_and_failures(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, load("07_providers").main)
+    system, own, slow, veto = out.split("== ")[1:]
+    creation = (
+        "BeginPrepareSnapshot, BeginPrepareSnapshot, EndPrepareSnapshots, PreCommitSnapshots, "
+        "CommitSnapshots, PostCommitSnapshots, PreFinalCommitSnapshots, PostFinalCommitSnapshots"
+    )
+    assert f"provider calls in the trace: {creation}, DeleteSnapshot, DeleteSnapshot" in system
+    assert system.count("made by Microsoft Software Shadow Copy provider 1.0") == 2
+    assert "the provider logged: BeginPrepareSnapshot(C:\\), BeginPrepareSnapshot(D:\\)" in own
+    assert own.count("made by Lesson provider") == 2
+    assert "DoSnapshotSet failed with VSS_E_HOLD_WRITES_TIMEOUT (0x80042314)" in slow
+    assert "CommitSnapshots, AbortSnapshots" in slow and "OnAbort" in slow
+    assert "DoSnapshotSet failed with VSS_E_PROVIDER_VETO (0x80042306)" in veto
+    assert "OnThaw" not in slow + veto
+
+
+# -- 08 testing your writer --------------------------------------------------------------------
+
+
+def test_testing_your_writer_finds_the_abort_path_bug(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, load("08_testing_your_writer").main)
+    assert "  test_buggy_writer_in_a_complete_backup: PASSED" in out
+    assert "  test_fixed_writer_in_a_complete_backup: PASSED" in out
+    assert "  TestBuggyWriterMachine::runTest: FAILED" in out
+    assert "  TestFixedWriterMachine::runTest: PASSED" in out
+    assert re.search(
+        r"what the state machine found: \[wrong-thread\] CleanupWriter 0 in OnAbort: GetSessionId "
+        r"must be called on the thread that invoked the handler",
+        out,
+    )
+    assert "catches the buggy one: as expected" in out

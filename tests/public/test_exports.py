@@ -10,9 +10,17 @@ import fakes
 import simulator
 import simulator.rules
 import simulator.testing
+import simulator.trace_export
 from tests.helpers import PROJECT_ROOT
 
-PUBLIC_MODULES = ["simulator", "simulator.rules", "simulator.testing", "fakes", "fakes.strategies"]
+PUBLIC_MODULES = [
+    "simulator",
+    "simulator.rules",
+    "simulator.testing",
+    "simulator.trace_export",
+    "fakes",
+    "fakes.strategies",
+]
 
 
 def _names() -> list[tuple[str, str]]:

@@ -1,4 +1,10 @@
-"""Several backup sessions at once: every writer handler sees its own session's id.
+"""Lesson 4, concurrent sessions and the creation lock: several backups at once, every writer
+handler sees its own session's id, and only one snapshot set is in creation at a time.
+
+What it teaches: a writer takes part in several sessions at once and tells them apart with
+``GetSessionId``; the machine-wide creation lock, held from StartSnapshotSet until DoSnapshotSet
+returns, makes a second StartSnapshotSet fail with VSS_E_SNAPSHOT_SET_IN_PROGRESS, and the
+requester waits and retries; how to read session overlap and the lock's holders off the trace.
 
 Up to 64 backup sessions may run at once, and a writer may be in several of them at a time
 (docs/reference.md §8). ``CVssWriterEx2::GetSessionId``, called on the handler's thread, names the session
@@ -12,9 +18,14 @@ Each requester runs as a task started with ``system.spawn``. The three writers l
 a generator seeded from ``--seed``, so the sessions interleave. At the end the example prints,
 per session, the events each writer logged with that session's id; checks each writer's log
 against the trace (the handler saw the id of the session that delivered the event); and counts,
-from the trace, how the sessions overlapped.
+from the trace, how the sessions overlapped and who held the creation lock when. To see the run as
+a timeline, write ``simulator.trace_export.to_chrome_trace(system.trace)`` to a file and open it
+in ui.perfetto.dev: the creation lock has a track of its own.
 
-Run it: ``python examples/parallel_sessions.py [--seed N] [--sessions N]``.
+Read next: "IVssBackupComponents::StartSnapshotSet" (VSS_E_SNAPSHOT_SET_IN_PROGRESS),
+https://learn.microsoft.com/en-us/windows/win32/api/vsbackup/nf-vsbackup-ivssbackupcomponents-startsnapshotset
+
+Run it: ``python examples/04_concurrent_sessions.py [--seed N] [--sessions N]``.
 """
 
 from __future__ import annotations
@@ -193,6 +204,22 @@ def overlaps(system: VssSystem) -> tuple[int, int, int, int]:
     return overlapping, len(pairs), peak, switches
 
 
+def lock_holders(system: VssSystem) -> list[tuple[uuid.UUID, float, float]]:
+    """From the trace: each session that held the creation lock, from its successful
+    StartSnapshotSet to the end of its DoSnapshotSet (docs/reference.md §8)."""
+    taken: dict[uuid.UUID, float] = {}
+    held: list[tuple[uuid.UUID, float, float]] = []
+    for record in system.trace:
+        session = record.session_id
+        if session is None or record.kind is not TraceKind.CALL:
+            continue
+        if record.name == "StartSnapshotSet" and record.result == "S_OK":
+            taken[session] = record.time
+        elif record.name == "DoSnapshotSet completed" and session in taken:
+            held.append((session, taken.pop(session), record.time))
+    return held
+
+
 def main(seed: int = 0, sessions: int = 4) -> int:
     """Run ``sessions`` concurrent backups; 0 when every handler saw only its own session's id."""
     with VssSystem(seed=seed) as system:
@@ -252,6 +279,14 @@ def main(seed: int = 0, sessions: int = 4) -> int:
             f"{hresults.name_of(hresults.VSS_E_SNAPSHOT_SET_IN_PROGRESS)}: {refused} time(s), "
             f"each retried after {RETRY_SECONDS:g} s"
         )
+        holders = lock_holders(system)
+        print("\nThe creation lock, from the trace (one set in creation at a time):")
+        for session, start, end in holders:
+            print(f"  session {str(session)[:8]} held it from {start:g} s to {end:g} s")
+        at_once = max(
+            (sum(1 for _, s, e in holders if s <= start < e) for _, start, _ in holders), default=0
+        )
+        print(f"  sets in creation at the same time, at most: {at_once}")
         print(
             f"\nVirtual time {system.clock.now:g} s; {len(system.violations)} violation(s); "
             f"every handler saw only its own session's id: {'yes' if all_match else 'NO'}"

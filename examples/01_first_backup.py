@@ -1,13 +1,22 @@
-"""Microsoft's sample writer, backed up once by a requester that follows the documented order.
+"""Lesson 1, the first backup: Microsoft's sample writer, backed up once by a requester that
+makes the documented calls in the documented order.
+
+What it teaches: the requester's side of a backup (docs/reference.md §3.2): InitializeForBackup,
+SetBackupState, GatherWriterMetadata, choosing components from the writers' metadata,
+StartSnapshotSet and AddToSnapshotSet, PrepareForBackup, DoSnapshotSet, BackupComplete,
+SaveAsXML and Release; which writer events each step causes (docs/reference.md §4.1); and the
+trace, which records every call and event with its virtual time and thread.
 
 The writer is ``DepWriter`` ("MSDNSampleWriter") from Windows-classic-samples
-``Samples/VolumeShadowCopyServiceWriter/cpp/swriter.{h,cpp}`` (docs/field-failures.md §A.5): a user-data writer
-that reports one file group, ``FilesComponent`` (``C:\\MyFiles\\*.dat``), and whose other handlers
-all return true. The requester makes the calls of docs/reference.md §3.2 in order and prints one line per
-step, with the writer events that step caused (docs/reference.md §4.1). At the end it prints every event
-the writer received, the rule violations (none) and the full trace.
+``Samples/VolumeShadowCopyServiceWriter/cpp/swriter.{h,cpp}`` (docs/field-failures.md §A.5): a
+user-data writer that reports one file group, ``FilesComponent`` (``C:\\MyFiles\\*.dat``), and whose
+other handlers all return true. The output is one line per step, with the writer events that step
+caused, then every event the writer received, the rule violations (none) and the full trace.
 
-Run it: ``python examples/sample_writer.py [--seed N]``.
+Read next: "Overview of Processing a Backup Under VSS",
+https://learn.microsoft.com/en-us/windows/win32/vss/overview-of-processing-a-backup-under-vss
+
+Run it: ``python examples/01_first_backup.py [--seed N]``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""The thread rule: a writer may hand work to other threads, but not its calls to VSS.
+"""Lesson 3, the thread rule: a writer may hand work to other threads, but not its calls to VSS.
+
+What it teaches: which writer calls are bound to the handler's thread, what breaking the rule
+costs (a refused call, a failure the requester never hears of), how to find the break in
+``system.violations``, and the corrected pattern: do the work on a worker, make the VSS calls on
+the handler's thread.
 
 ``GetSessionId``, ``SetWriterFailure`` and ``SetWriterFailureEx`` must be called on the thread that
 invoked the handler; work may go to worker threads, but error reporting must be marshalled back to
@@ -15,7 +20,10 @@ Four writers, each backed up once on a fresh machine:
    ``GetSessionId`` (and ``SetWriterFailure``, if the work failed) on its own thread.
 4. The corrected writer when the work fails: the failure reaches the requester.
 
-Run it: ``python examples/wrong_thread.py [--seed N]``.
+Read next: "CVssWriterEx2::SetWriterFailureEx" (its remarks state the rule),
+https://learn.microsoft.com/en-us/windows/win32/api/vswriter/nf-vswriter-cvsswriterex2-setwriterfailureex
+
+Run it: ``python examples/03_thread_rule.py [--seed N]``.
 """
 
 from __future__ import annotations
