@@ -24,6 +24,8 @@ class IVssAsync:
         self.cancelled = False
         self._cancel_asked = False
         self._session: Session | None = None
+        #: the requester object, held while the operation runs
+        self._owner: object = None
 
     @property
     def done(self) -> bool:

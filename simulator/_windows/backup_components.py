@@ -374,11 +374,16 @@ class IVssBackupComponents(StatusAndRestoreCalls):
 
     @requester_call(Call.RELEASE)
     def Release(self) -> None:
-        """End the object: BackupShutdown after a backup, auto-release copies deleted."""
+        """End the object: BackupShutdown after a backup, auto-release copies deleted. Once it
+        has begun no other call is taken; a second Release returns (BackupShutdown goes once)."""
+        session = self._session
+        if session.released:
+            self._join_pending()
+            return
+        session.released = True
         self._join_pending()
         if self._state.phase is Phase.CREATED:
             return
-        session = self._session
         coordinator = self._coordinator
         self._run_now("Release", lambda: coordinator.release(session))
 
