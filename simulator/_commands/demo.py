@@ -18,6 +18,7 @@ import click
 from .. import hresults
 from .._engine.trace import TraceRecord
 from .._system import VssSystem
+from .files import check_target, write_atomically
 
 __all__ = ["demo"]
 
@@ -69,6 +70,8 @@ def demo(seed: int | None, sessions: int, trace_out: str | None) -> None:
     """Concurrent backups against the in-box writers; one writer vetoes once."""
     import fakes
 
+    if trace_out is not None:
+        check_target(trace_out)
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
     click.echo(f"seed: {seed} (replay with --seed {seed})")
@@ -171,8 +174,6 @@ def demo(seed: int | None, sessions: int, trace_out: str | None) -> None:
         )
         if trace_out is not None:
             records = system.trace
-            with open(trace_out, "w", encoding="utf-8") as out:
-                for record in records:
-                    out.write(_record_json(record) + "\n")
+            write_atomically(trace_out, "".join(_record_json(r) + "\n" for r in records))
             click.echo(f"trace: {len(records)} records written to {trace_out}")
     click.echo(f"wall time: {time.perf_counter() - wall_start:.3f}s")

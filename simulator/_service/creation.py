@@ -246,7 +246,7 @@ class SetCreation:
         for ws in writers:
             part = f"{ws.core.name} ({ws.state.name}, {hr.name_of(ws.hr_failure)})"
             if ws.cause:
-                part += f": {ws.cause}"
+                part += f": {ws.cause.rstrip('.')}"
             parts.append(part)
         message = (
             f"shadow copy creation failed at {where}: {'; '.join(parts)}. Read each writer's "

@@ -15,6 +15,7 @@ Policies where the documentation is silent ([INF], docs/design.md):
   OnFreeze and BackupShutdown still comes once.
 * Why a writer failed (what its handler raised or returned) is kept with its state, so the
   error the requester gets can say so.
+* A component view handed to a handler takes writes only while that handler runs.
 """
 
 from __future__ import annotations
@@ -94,6 +95,16 @@ class EventDelivery:
         BaseException the handler raises fails the event like any other, and is kept on the
         session to be raised once the operation has carried out its abort path."""
         core = ws.core
+        outcome = event.outcomes[ws.state]
+        if outcome is None:
+            # The writer's state takes no such event (it failed or was aborted meanwhile): it
+            # is not delivered, and the writer counts as failing it.
+            message = f"{event.name} not delivered: the writer is {ws.state.name}"
+            ws.explain(message, None)
+            self.machine.record(
+                TraceKind.FAULT, "event not delivered", session, core.name, detail=message
+            )
+            return False
         scheduler = self._scheduler
         task = scheduler.running_task()
         inv = Invocation(
@@ -151,12 +162,10 @@ class EventDelivery:
                 ok = self._bad_result(core, ws, inv, result)
             if inv.failed:
                 inv.result = f"{inv.result}, failure {hr.name_of(ws.hr_failure)}"
+        if isinstance(arg, IVssWriterComponents):
+            arg.expire()  # a view kept past its handler takes no more writes
         del inv.session, inv.ws  # the trace keeps plain values, not the live session
-        outcome = event.outcomes[ws.state]
-        if outcome is None:
-            raise AssertionError(
-                f"WRITER_TRANSITIONS has no row for {ws.state.name} × {event.name}"
-            )
+        outcome = event.outcomes[ws.state] or outcome  # the state may have moved meanwhile
         ws.apply(outcome, ok, identify=event.event is E.IDENTIFY)
         return ok
 

@@ -34,7 +34,8 @@ def describe_exception(exc: BaseException) -> str:
     """``TypeName: message`` for an exception, safely (its ``str()`` may raise too)."""
     name = type(exc).__name__
     try:
-        text = str(exc)
+        message = getattr(exc, "message", None)  # a VssError's own words, without its code
+        text = message if isinstance(message, str) else str(exc)
         if not isinstance(text, str):
             raise TypeError("__str__ returned a non-string")
     except Exception:

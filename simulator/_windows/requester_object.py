@@ -313,6 +313,9 @@ class RequesterObject:
         try:
             scheduler.join(task)
         finally:
+            # Done only now, with the caller running again: until its phase moves, no other
+            # task's call may slip in between the body's end and the move.
+            busy.finished = True
             if state.pending is busy:
                 state.pending = None
         if task.error is not None:
@@ -328,8 +331,7 @@ class RequesterObject:
             assert pending._task is not None
             self._machine.scheduler.join(pending._task)
             return pending
-        if isinstance(pending, _Busy) and not pending.done:
-            assert pending.task is not None
+        if isinstance(pending, _Busy) and not pending.done and pending.task is not None:
             self._machine.scheduler.join(pending.task)
         return None
 
@@ -337,15 +339,16 @@ class RequesterObject:
 class _Busy:
     """A synchronous call that sends events (AbortBackup, Release), as a pending operation."""
 
-    __slots__ = ("name", "task")
+    __slots__ = ("finished", "name", "task")
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.task: Task | None = None
+        self.finished = False
 
     @property
     def done(self) -> bool:
-        return self.task is None or self.task.done
+        return self.finished
 
 
 def _needs_burial(session: Session, state: RequesterCallState) -> bool:
