@@ -10,6 +10,7 @@ so the same seed and the same code give the same trace (docs/design.md).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import uuid
 import weakref
@@ -29,7 +30,8 @@ from ._service.providers import Snapshot, VssProvider
 from ._service.records import Volume
 from ._vocabulary.clock import VirtualClock, seconds_to_ticks
 from ._vocabulary.enums import VSS_WRITER_STATE
-from ._vocabulary.errors import VssBadState, VssObjectAlreadyExists
+from ._vocabulary.errors import VssBadState, VssInvalidArg, VssObjectAlreadyExists
+from ._vocabulary.printing import describe
 from ._windows.backup_components import IVssBackupComponents
 from ._windows.writer import CVssWriter
 
@@ -56,12 +58,20 @@ class VssSystem:
         rng: random.Random | None = None,
         machine_name: str = "SIMHOST",
         start_time: dt.datetime = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        trace_limit: int | None = None,
     ) -> None:
+        if trace_limit is not None and (
+            not isinstance(trace_limit, int) or isinstance(trace_limit, bool) or trace_limit < 0
+        ):
+            raise VssInvalidArg(
+                f"trace_limit must be None or a number of records >= 0, got {trace_limit!r}"
+            )
         self.seed = seed
         self.rng = rng if rng is not None else random.Random(seed)
         self.machine_name = machine_name
         self.start_time = start_time
-        self._machine = Machine(self.rng, machine_name, start_time, self)
+        self.trace_limit = trace_limit
+        self._machine = Machine(self.rng, machine_name, start_time, self, trace_limit=trace_limit)
         self._coordinator = Coordinator(self._machine)
         self.clock: VirtualClock = self._machine.clock
         self._faults = MachineFaults(self._machine, self._coordinator)
@@ -85,7 +95,11 @@ class VssSystem:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        current.leave(self._machine)
+        machine = self._machine
+        current.leave(machine)
+        if not current.is_current(machine):
+            # Tasks still parked would keep the machine alive for ever (docs/design.md).
+            machine.scheduler.close()
 
     # -- ids, time, tasks ---------------------------------------------------------------------
 
@@ -96,6 +110,16 @@ class VssSystem:
 
     def sleep(self, seconds: float) -> None:
         """Spend virtual seconds: a handler "working", a requester waiting before a retry."""
+        __tracebackhide__ = True
+        if (
+            not isinstance(seconds, (int, float))
+            or isinstance(seconds, bool)
+            or not math.isfinite(seconds)
+            or seconds < 0
+        ):
+            raise VssInvalidArg(
+                f"sleep takes a finite number of seconds >= 0, got {describe(seconds)}"
+            )
         self._machine.scheduler.sleep(seconds_to_ticks(seconds))
 
     def spawn(self, fn: Callable[..., Any], *args: Any, name: str | None = None) -> Task:
@@ -103,7 +127,9 @@ class VssSystem:
         return self._machine.spawn(fn, args, name)
 
     def run(self) -> None:
-        """Run every spawned task to completion; re-raise the first task's exception."""
+        """Run every spawned task to completion. A task's exception is raised; when several
+        tasks failed, a ``BaseExceptionGroup`` of all their exceptions (each noted with its task)."""
+        __tracebackhide__ = True
         self._machine.scheduler.run()
 
     # -- the machine --------------------------------------------------------------------------
@@ -199,10 +225,14 @@ class VssSystem:
 
     def vssadmin(self, command: str) -> str:
         """What ``vssadmin <command>`` prints on this machine (docs/reference.md §10.1, §10.2)."""
+        if not isinstance(command, str):
+            raise VssInvalidArg(f"vssadmin takes a command string, got {describe(command)}")
         return tools.vssadmin(self._coordinator, command)
 
     def diskshadow(self, command: str) -> str:
         """What ``diskshadow`` prints for ``list writers status`` (docs/reference.md §10.3)."""
+        if not isinstance(command, str):
+            raise VssInvalidArg(f"diskshadow takes a command string, got {describe(command)}")
         return tools.diskshadow(self._coordinator, command)
 
     def CreateVssBackupComponents(self) -> IVssBackupComponents:
@@ -270,7 +300,8 @@ class VssSystem:
 
     @property
     def trace(self) -> list[TraceRecord]:
-        """Every call, event, provider call, fault and violation, in order."""
+        """Every call, event, provider call, fault and violation, in order (with
+        ``trace_limit=N``, the last N; ``violations`` keeps every violation)."""
         return [entry.freeze() for entry in self._machine.recorder.entries]
 
     def format_trace(self) -> str:

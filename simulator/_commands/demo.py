@@ -27,7 +27,7 @@ import click
 from .. import hresults
 from .._system import VssSystem
 from .demo_faults import DEFAULT_FAULT, FAULTS, apply_fault, fault_help, time_handlers
-from .files import write_atomically
+from .files import check_target, write_atomically
 from .trace import STATE_HELP, save_last_trace
 from .version import VERSION, version_option
 
@@ -195,6 +195,8 @@ def demo(
     """Concurrent backups against the in-box writers, with one injected fault."""
     import fakes
 
+    if trace_out is not None:
+        check_target(trace_out)
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
     click.echo(f"seed: {seed} (replay with: {_replay(seed, sessions, fault)})")

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import click
 
-__all__ = ["write_atomically"]
+__all__ = ["check_target", "write_atomically"]
 
 
-def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to ``path``; raise ``click.ClickException`` (one line, exit 1) when the
-    path is a symlink, a folder, or in a folder that does not exist or cannot be written."""
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """The path as a ``Path`` if a file can be written there; else ``click.ClickException``
+    (one line, exit 1): a symlink, a folder, or a folder that does not exist. A command checks
+    its output paths before it runs, so a bad path costs no run."""
     target = Path(path)
     if target.is_symlink():
         raise click.ClickException(f"{target} is a symbolic link; refusing to write through it")
@@ -28,6 +29,16 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
     folder = target.parent
     if not folder.is_dir():
         raise click.ClickException(f"cannot write {target}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"cannot write {target}: folder {folder} is not writable")
+    return target
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path``; raise ``click.ClickException`` (one line, exit 1) when the
+    path is a symlink, a folder, or in a folder that does not exist or cannot be written."""
+    target = check_target(path)
+    folder = target.parent
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

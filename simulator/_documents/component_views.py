@@ -59,17 +59,31 @@ class IVssComponent:
     """
 
     def __init__(
-        self, entry: ComponentEntry, access: ComponentAccess, report: Report | None = None
+        self,
+        entry: ComponentEntry,
+        access: ComponentAccess,
+        report: Report | None = None,
+        lease: list[bool] | None = None,
     ) -> None:
         self.entry = entry
         self.access = access
         self._report = report
+        #: ``[True]`` while the handler it was handed to runs (shared with its writer view)
+        self._lease = lease if lease is not None else [True]
 
     def __repr__(self) -> str:
         e = self.entry
         return f"<IVssComponent {e.logical_path!r} {e.component_name!r} in {self.access.value}>"
 
     def _allow(self, method: str) -> None:
+        if not self._lease[0]:
+            message = (
+                f"IVssComponent::{method} called on a view handed to {self.access.value}, which "
+                "has returned: a component view is valid only while its handler runs [INF]"
+            )
+            if self._report is not None:
+                self._report(method, message)
+            raise VssBadState(message)
         if self.access not in COMPONENT_CALLS[method]:
             message = refusal_message(method, self.access)
             if self._report is not None:
@@ -388,9 +402,15 @@ class IVssWriterComponents:
         self.writer_entry = writer_entry
         self.access = access
         self._report = report
+        self._lease = [True]
 
     def __repr__(self) -> str:
         return f"<IVssWriterComponents {self.writer_entry.writer_id} in {self.access.value}>"
+
+    def expire(self) -> None:
+        """The handler this view was handed to has returned: its setters (and those of the
+        component views it gave out) are refused from now on [INF]."""
+        self._lease[0] = False
 
     def GetComponentCount(self) -> int:
         """The number of explicitly included components."""
@@ -399,7 +419,7 @@ class IVssWriterComponents:
     def GetComponent(self, index: int) -> IVssComponent:
         """A component view with this object's access rules."""
         entry = _pick(self.writer_entry.components, index, "component")
-        return IVssComponent(entry, self.access, self._report)
+        return IVssComponent(entry, self.access, self._report, self._lease)
 
     def GetWriterInfo(self) -> tuple[uuid.UUID, uuid.UUID]:
         """(instance id, writer id)."""

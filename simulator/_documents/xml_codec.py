@@ -285,13 +285,26 @@ def element(
 class XmlElement:
     """A parsed element: local name, attributes, children and its path for error messages."""
 
-    __slots__ = ("_children", "attributes", "path", "tag")
+    __slots__ = ("_children", "_parent", "attributes", "tag")
 
-    def __init__(self, tag: str, attributes: dict[str, str], path: str) -> None:
+    def __init__(
+        self, tag: str, attributes: dict[str, str], parent: XmlElement | None = None
+    ) -> None:
         self.tag = tag
         self.attributes = attributes
-        self.path = path
+        self._parent = parent
         self._children: list[XmlElement] = []
+
+    @property
+    def path(self) -> str:
+        """``Root/Child/Grandchild``: built when an error message needs it, so a document costs
+        memory in proportion to its size, not to its depth times its size."""
+        tags: list[str] = []
+        node: XmlElement | None = self
+        while node is not None:
+            tags.append(node.tag)
+            node = node._parent
+        return "/".join(reversed(tags))
 
     def __repr__(self) -> str:
         return f"<XmlElement {self.path}>"
@@ -414,9 +427,8 @@ class _TreeBuilder:
             raise invalid(f"elements nest deeper than {MAX_DEPTH} levels")
         local = self._local(tag)
         parent = self._stack[-1] if self._stack else None
-        path = f"{parent.path}/{local}" if parent else local
         node = XmlElement(
-            local, {k: v for k, v in attributes.items() if not k.startswith("{")}, path
+            local, {k: v for k, v in attributes.items() if not k.startswith("{")}, parent
         )
         if parent is None:
             self.root = node
@@ -434,10 +446,18 @@ class _TreeBuilder:
         return self.root
 
 
+#: How much of a string is encoded at a time to measure it (the input is never copied whole).
+_MEASURE_CHUNK = 1 << 20
+
+
 def _check_size(xml: str | bytes) -> None:
     size = len(xml)
-    if isinstance(xml, str) and size * 4 > MAX_DOCUMENT_BYTES:
-        size = len(xml.encode("utf-8", "surrogatepass"))
+    if isinstance(xml, str) and size * 4 > MAX_DOCUMENT_BYTES and not xml.isascii():
+        size = 0
+        for start in range(0, len(xml), _MEASURE_CHUNK):
+            size += len(xml[start : start + _MEASURE_CHUNK].encode("utf-8", "surrogatepass"))
+            if size > MAX_DOCUMENT_BYTES:
+                break
     if size > MAX_DOCUMENT_BYTES:
         raise invalid(f"the document is {size} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes")
 

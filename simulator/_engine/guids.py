@@ -17,18 +17,25 @@ class GuidSource:
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
-        self._issued: set[uuid.UUID] = set()
+        # A plain Mersenne Twister does not repeat 128-bit draws within any run (its period is
+        # 2**19937 - 1), so only another generator (one Hypothesis draws, a schedule replayer)
+        # needs the memory of every GUID issued; without it a long run's memory stays flat.
+        self._issued: set[uuid.UUID] | None = None if type(rng) is random.Random else set()
 
     def new(self) -> uuid.UUID:
         """A fresh GUID."""
         value = self._rng.getrandbits(128)
         guid = uuid.UUID(int=value, version=4)
-        while guid in self._issued:
+        issued = self._issued
+        if issued is None:
+            return guid
+        while guid in issued:
             value += 1
             guid = uuid.UUID(int=value % (1 << 128), version=4)
-        self._issued.add(guid)
+        issued.add(guid)
         return guid
 
     def reserve(self, guid: uuid.UUID) -> None:
         """Count ``guid`` as issued (an id of a shadow copy read back from a saved machine)."""
-        self._issued.add(guid)
+        if self._issued is not None:
+            self._issued.add(guid)

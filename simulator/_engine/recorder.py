@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import threading
 import uuid
+from collections import deque
+from collections.abc import MutableSequence
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
 from .scheduler import Scheduler
@@ -25,10 +27,11 @@ _NUMBERED_THREAD = re.compile(r"(Thread|ThreadPoolExecutor|Dummy)-(\d+)")
 class TraceRecorder:
     """Appends the trace of one machine and keeps its rule violations."""
 
-    def __init__(self, clock: VirtualClock, scheduler: Scheduler) -> None:
+    def __init__(self, clock: VirtualClock, scheduler: Scheduler, limit: int | None = None) -> None:
         self._clock = clock
         self._scheduler = scheduler
-        self.entries: list[Entry] = []
+        #: the trace; with a ``limit`` only the last ``limit`` records (violations stay whole)
+        self.entries: MutableSequence[Entry] = [] if limit is None else deque(maxlen=limit)
         self.violations: list[Violation] = []
         # Writers' own threads may report violations concurrently with the simulator's thread.
         self._lock = threading.Lock()
@@ -94,6 +97,14 @@ class TraceRecorder:
             self.violations.append(violation)
             self.entries.append(entry)
         return violation
+
+    @property
+    def clock(self) -> VirtualClock:
+        return self._clock
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self._scheduler
 
     def thread_label(self) -> str:
         """The running simulator task's name, or the OS thread's, numbered per machine."""

@@ -14,6 +14,15 @@ thread, or ``run_until()`` when the owner blocks outside any task (a requester c
 the next one. A parked task is woken by ``wake(task, token)``; tokens make stale timer entries and
 stale waiter entries harmless (a task woken by its timer ignores the later completion and vice versa).
 The mechanism (greenlets) lives only in this module so it can change; see docs/design.md.
+
+Robustness (docs/design.md "When user code misbehaves"):
+* A task may carry a ``deadline``: a sleep or wait that would pass it ends at it, and every
+  scheduling point from then on raises ``DeadlineExceeded`` into the task, so a handler that loops
+  on ``sleep`` is cut off in virtual time. A loop that never reaches a scheduling point cannot be
+  pre-empted (Python cannot interrupt it).
+* Pooled greenlets hold the scheduler only weakly, a finished task drops its function and
+  arguments, and ``close()`` ends the tasks still parked, so a machine nobody holds is freed.
+* ``run()`` reports every failed task: the one error itself, or a ``BaseExceptionGroup`` of all.
 """
 
 from __future__ import annotations
@@ -21,15 +30,18 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
+import sys
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from greenlet import getcurrent, greenlet
+from greenlet import GreenletExit, getcurrent, greenlet
 
 from .._vocabulary.clock import VirtualClock
+from .._vocabulary.errors import VssBadState
 
-__all__ = ["Deadlock", "Scheduler", "Task", "current_context"]
+__all__ = ["DeadlineExceeded", "Deadlock", "GreenletExit", "Scheduler", "Task", "current_context"]
 
 #: The running task's execution context (its greenlet): with the OS thread ident, the identity
 #: the thread rule checks. Exported so no other module depends on the mechanism.
@@ -40,10 +52,31 @@ class Deadlock(RuntimeError):
     """Every task is blocked and no timer is left: the simulation can never go on."""
 
 
+class DeadlineExceeded(BaseException):
+    """Raised into a task at a scheduling point once its ``deadline`` has passed: the model has
+    given up on the code it runs (a handler or a provider call that did not return in time).
+    A BaseException, so a handler's ``except Exception`` does not swallow it."""
+
+
+def _finished_task(*args: Any) -> None:
+    """What a finished task's function becomes: it holds nothing alive."""
+
+
 class Task:
     """One concurrent activity: a requester, an asynchronous VSS operation, or any user function."""
 
-    __slots__ = ("_glet", "args", "done", "error", "fn", "joiners", "name", "result", "token")
+    __slots__ = (
+        "_glet",
+        "args",
+        "deadline",
+        "done",
+        "error",
+        "fn",
+        "joiners",
+        "name",
+        "result",
+        "token",
+    )
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str) -> None:
         self.fn = fn
@@ -54,6 +87,8 @@ class Task:
         self.error: BaseException | None = None
         self.joiners: list[tuple[Task, int]] = []
         self.token = 0
+        #: virtual time (ticks) after which the code this task runs is given up on, or None
+        self.deadline: int | None = None
         self._glet: greenlet | None = None
 
     def __repr__(self) -> str:
@@ -76,6 +111,7 @@ class Scheduler:
         self._alive: dict[Task, None] = {}
         self.failed: list[Task] = []
         self._pool: list[greenlet] = []
+        self._closing = False
 
     # -- creating and identifying tasks -------------------------------------------------------
 
@@ -85,6 +121,16 @@ class Scheduler:
         self._alive[task] = None
         self._ready.append(task)
         return task
+
+    @property
+    def owner(self) -> int:
+        """The OS thread ident that runs this scheduler."""
+        return self._owner
+
+    @property
+    def closing(self) -> bool:
+        """Whether ``close()`` is ending the tasks now."""
+        return self._closing
 
     def running_task(self) -> Task | None:
         """The task whose greenlet is running now, or None (owner thread, or a foreign thread)."""
@@ -110,15 +156,33 @@ class Scheduler:
             self._require_owner("sleep")
             self.run_until(None, self._clock.ticks + ticks)
             return
+        self._check_deadline(task)
         task.token += 1
-        heapq.heappush(self._timers, (self._clock.ticks + ticks, next(self._seq), task, task.token))
+        when = self._clock.ticks + ticks
+        if task.deadline is not None and when > task.deadline:
+            when = task.deadline
+        heapq.heappush(self._timers, (when, next(self._seq), task, task.token))
         self._switch_to_hub()
+        self._check_deadline(task)
 
     def park(self, task: Task, deadline: int | None = None) -> None:
         """Block ``task`` (the running one) until ``wake`` with its current token, or the deadline."""
+        self._check_deadline(task)
+        if task.deadline is not None and (deadline is None or deadline > task.deadline):
+            deadline = task.deadline
         if deadline is not None:
             heapq.heappush(self._timers, (deadline, next(self._seq), task, task.token))
         self._switch_to_hub()
+        self._check_deadline(task)
+
+    def _check_deadline(self, task: Task) -> None:
+        deadline = task.deadline
+        if deadline is not None and self._clock.ticks >= deadline:
+            raise DeadlineExceeded()
+
+    def overran(self, task: Task | None) -> bool:
+        """Whether ``task`` is past its deadline now."""
+        return task is not None and task.deadline is not None and self._clock.ticks >= task.deadline
 
     def new_token(self, task: Task) -> int:
         """Start a new wait for ``task``: earlier wake-ups become stale."""
@@ -136,6 +200,11 @@ class Scheduler:
         if task.done:
             return
         me = self.running_task()
+        if me is task:
+            raise VssBadState(
+                f"task {task.name!r} would wait for itself to end, which can never happen: "
+                "a handler may not wait for the operation that invoked it"
+            )
         if me is None:
             self._require_owner("wait")
             self.run_until(lambda: task.done, deadline)
@@ -147,17 +216,59 @@ class Scheduler:
     # -- the loop ------------------------------------------------------------------------------
 
     def run(self) -> None:
-        """Run every task to completion; re-raise the first task error."""
+        """Run every task to completion; raise the one task error, or a BaseExceptionGroup of
+        every failed task's error (each noted with its task's name)."""
         self._require_owner("run")
         self.run_until(None, None)
         if self._alive:
             names = ", ".join(t.name for t in self._alive)
             raise Deadlock(f"every task is blocked and no timer is pending: {names}")
         if self.failed:
-            first = self.failed[0]
+            failed = list(self.failed)
             self.failed.clear()
-            assert first.error is not None
-            raise first.error
+            errors = [task.error for task in failed if task.error is not None]
+            if len(errors) == 1:
+                raise errors[0]
+            if sys.version_info >= (3, 11):
+                for task, error in zip(failed, errors, strict=True):
+                    error.add_note(f"raised by task {task.name!r}")
+                raise BaseExceptionGroup(f"{len(errors)} tasks failed", errors)  # noqa: F821
+            raise errors[0]  # pragma: no cover - Python 3.10 has no exception groups
+
+    def close(self) -> None:
+        """End every task still parked or never started (their ``finally`` blocks run) and drop
+        the pooled greenlets: what the machine's ``with`` block does when it ends."""
+        self._require_owner("close")
+        if self._hub is not None:
+            return
+        self._closing = True
+        try:
+            self._close()
+        finally:
+            self._closing = False
+
+    def _close(self) -> None:
+        self._ready.clear()
+        self._timers.clear()
+        for task in list(self._alive):
+            glet = task._glet
+            if glet is not None and not glet.dead:
+                glet.parent = getcurrent()
+                self.current = task
+                try:
+                    glet.throw(GreenletExit)
+                except Exception:  # a task's clean-up failing as it is ended
+                    pass
+                finally:
+                    self.current = None
+            if not task.done:
+                self._finish(task)
+        for glet in self._pool:
+            if not glet.dead:
+                glet.parent = getcurrent()
+                glet.throw(GreenletExit)
+        self._pool.clear()
+        self.failed.clear()
 
     def run_until(self, done: Callable[[], bool] | None, deadline: int | None) -> None:
         """Drive the loop from outside any task until ``done()``, the deadline, or no work is left."""
@@ -206,48 +317,62 @@ class Scheduler:
     def _resume(self, task: Task) -> None:
         glet = task._glet
         if glet is None:
-            glet = self._pool.pop() if self._pool else greenlet(self._worker)
+            glet = self._pool.pop() if self._pool else greenlet(_worker)
             glet.parent = getcurrent()
             task._glet = glet
             self.current = task
-            glet.switch(task)
+            glet.switch(weakref.ref(self), task)
         else:
             glet.parent = getcurrent()
             self.current = task
             glet.switch()
         self.current = None
 
-    def _worker(self, task: Task) -> None:
-        """A pooled greenlet: runs one task, returns to the hub, waits for the next task."""
-        while True:
-            try:
-                task.result = task.fn(*task.args)
-            except BaseException as exc:  # a task's failure is reported by run(), never lost
-                task.error = exc
-                self.failed.append(task)
-            self._finish(task)
-            task._glet = None
-            self._pool.append(getcurrent())
-            hub = self._hub
-            assert hub is not None
-            task = hub.switch()
-
     def _finish(self, task: Task) -> None:
         task.done = True
-        del self._alive[task]
+        task.fn = _finished_task
+        task.args = ()
+        task.deadline = None
+        self._alive.pop(task, None)
         for joiner, token in task.joiners:
             self.wake(joiner, token)
         task.joiners.clear()
 
     def _switch_to_hub(self) -> None:
+        if self._closing:
+            raise GreenletExit()  # a task being ended may not block again
         hub = self._hub
         if hub is None:
-            raise RuntimeError("a task may only block while the scheduler runs")
+            raise VssBadState("a task may only block while the scheduler runs")
         hub.switch()
 
     def _require_owner(self, what: str) -> None:
         if threading.get_ident() != self._owner:
-            raise RuntimeError(
+            raise VssBadState(
                 f"{what} was called from OS thread {threading.current_thread().name!r}, which the "
                 "simulator does not schedule; call it from a simulator task or the owning thread"
             )
+
+
+def _worker(ref: weakref.ref[Scheduler], task: Task | None) -> None:
+    """A pooled greenlet: runs one task, returns to the hub, waits for the next task. Between
+    tasks it holds its scheduler only weakly, so a parked pool never keeps a machine alive."""
+    while task is not None:
+        scheduler = ref()
+        if scheduler is None:
+            return
+        try:
+            task.result = task.fn(*task.args)
+        except GreenletExit:
+            scheduler._finish(task)
+            return  # the machine is closing: this greenlet ends with its task
+        except BaseException as exc:  # a task's failure is reported by run(), never lost
+            task.error = exc
+            scheduler.failed.append(task)
+        scheduler._finish(task)
+        task._glet = None
+        scheduler._pool.append(getcurrent())
+        hub = scheduler._hub
+        assert hub is not None
+        task = scheduler = None
+        ref, task = hub.switch()

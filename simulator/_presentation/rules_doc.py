@@ -15,9 +15,11 @@ from .._rules.component_calls import COMPONENT_CALLS, ComponentAccess
 from .._rules.event_order import FREEZE_ORDER
 from .._rules.limits import (
     FLUSH_AND_HOLD_TICKS,
+    HANDLER_WINDOW_TICKS,
     MAX_FREEZE_TICKS,
     MAX_SNAPSHOTS_PER_VOLUME,
     MAX_VOLUMES_PER_SET,
+    PROVIDER_CALL_TICKS,
 )
 from .._rules.providers import PROVIDER_CODES, PROVIDER_SELECTION_ORDER
 from .._rules.requirements import CALL_REQUIREMENTS
@@ -197,6 +199,10 @@ def render_rules() -> str:
         f"| {MAX_SNAPSHOTS_PER_VOLUME} |",
         f"| flush-and-hold window (`FLUSH_AND_HOLD_TICKS`) | {FLUSH_AND_HOLD_TICKS // TICKS_PER_SECOND} s |",
         f"| longest freeze (`MAX_FREEZE_TICKS`) | {MAX_FREEZE_TICKS // TICKS_PER_SECOND} s |",
+        f"| longest wait for any other handler (`HANDLER_WINDOW_TICKS`) "
+        f"| {HANDLER_WINDOW_TICKS // TICKS_PER_SECOND} s |",
+        f"| longest wait for a provider call outside flush-and-hold (`PROVIDER_CALL_TICKS`) "
+        f"| {PROVIDER_CALL_TICKS // TICKS_PER_SECOND} s |",
         "",
     ]
     return "\n".join(lines)

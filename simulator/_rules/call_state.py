@@ -86,6 +86,11 @@ class RequesterCallState:
         elif move.failed_phase is not None:
             self.phase = move.failed_phase
 
+    def end(self) -> None:
+        """The object is gone (released, or its requester died): no call is taken any more."""
+        self.phase = Phase.RELEASED
+        self.pending = None
+
     def would_stay(self, call: Call) -> bool:
         """Whether ``call`` made now would leave the phase as it is."""
         move = self.table.get((self.phase, call))

@@ -159,8 +159,12 @@ class Coordinator:
         if not session.restore:
             set_id = session.snapshot_set_id if session.snapshot_created else GUID_NULL
             deliver = self.delivery.deliver
+            told: set[int] = set()
             for ws in session.contacted:
-                deliver(session, ws, _BACKUP_SHUTDOWN, set_id)
+                # Once per writer, even when a failed GatherWriterMetadata was retried.
+                if id(ws.core) not in told:
+                    told.add(id(ws.core))
+                    deliver(session, ws, _BACKUP_SHUTDOWN, set_id)
         self.machine.release_snapshots(session)
 
     # -- Restore (§3.3, §4.4) --------------------------------------------------------------------

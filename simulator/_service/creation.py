@@ -15,6 +15,7 @@ Policies where the documentation is silent ([INF], docs/design.md):
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from .. import hresults as hr
@@ -51,6 +52,13 @@ class Cancelled(Exception):
 def _window(ws: WriterInSession) -> int:
     """The writer's Freeze→Thaw window in ticks: its timeout_freeze, at most 60 s."""
     return min(ws.core.timeout_freeze_ms * TICKS_PER_MILLISECOND, MAX_FREEZE_TICKS)
+
+
+def _window_end(ws: WriterInSession) -> int:
+    """The first tick past the writer's Freeze→Thaw window: OnFreeze and OnThaw are given up
+    on there if they have not returned."""
+    assert ws.frozen_at is not None
+    return ws.frozen_at + _window(ws) + 1
 
 
 class SetCreation:
@@ -108,7 +116,7 @@ class SetCreation:
             for ws in group:
                 ws.frozen_at = self._clock.ticks
                 frozen.append(ws)
-                if not deliver(session, ws, _FREEZE):
+                if not deliver(session, ws, _FREEZE, deadline=_window_end(ws)):
                     aborts.abort(session, providers, f"{ws.core.name} vetoed Freeze")
                     raise self._writer_failure(session, [ws], "Freeze")
         self._check_windows(session, frozen, providers)
@@ -117,7 +125,14 @@ class SetCreation:
             self._provider_step(session, providers, provider, "PreCommitSnapshots", set_id)
         hold_start = self._clock.ticks
         for provider in providers:
-            self._provider_step(session, providers, provider, "CommitSnapshots", set_id)
+            self._provider_step(
+                session,
+                providers,
+                provider,
+                "CommitSnapshots",
+                set_id,
+                deadline=hold_start + FLUSH_AND_HOLD_TICKS + 1,
+            )
         held = self._clock.ticks - hold_start
         if held > FLUSH_AND_HOLD_TICKS:
             message = (
@@ -143,7 +158,7 @@ class SetCreation:
             for ws in group:
                 if self._clock.ticks > earliest or session.abort_requested:
                     self._check_windows(session, frozen, providers)
-                if not deliver(session, ws, _THAW):
+                if not deliver(session, ws, _THAW, deadline=_window_end(ws)):
                     aborts.abort(session, providers, f"{ws.core.name} failed Thaw")
                     raise self._writer_failure(session, [ws], "Thaw")
         session.current_level = None
@@ -170,11 +185,14 @@ class SetCreation:
         provider: VssProvider,
         method: str,
         *args: Any,
+        deadline: int | None = None,
     ) -> None:
         """A provider call of creation: its failure aborts the set and the writers that joined,
         so a frozen writer still gets OnAbort (§4.2 trigger 4 and guarantee)."""
         try:
-            call_provider(self.machine.recorder, session, provider, method, *args)
+            call_provider(
+                self.machine.recorder, session, provider, method, *args, deadline=deadline
+            )
         except VssError as exc:
             self.aborts.abort(
                 session, providers, f"{provider.provider_name}.{method} failed: {exc.name}"
@@ -221,15 +239,30 @@ class SetCreation:
     def _writer_failure(
         self, session: Session, writers: list[WriterInSession], where: str
     ) -> VssUnexpectedWriterError:
-        names = ", ".join(
-            f"{ws.core.name} ({ws.state.name}, {hr.name_of(ws.hr_failure)})" for ws in writers
-        )
+        """The error DoSnapshotSet reports for failed writers. It says why each failed (what its
+        handler raised or returned), chains the exception a handler raised, and lists the rule
+        violations of those writers in this session as notes (PEP 678)."""
+        parts = []
+        for ws in writers:
+            part = f"{ws.core.name} ({ws.state.name}, {hr.name_of(ws.hr_failure)})"
+            if ws.cause:
+                part += f": {ws.cause.rstrip('.')}"
+            parts.append(part)
         message = (
-            f"shadow copy creation failed at {where}: {names}. Read each writer's status with "
-            "GatherWriterStatus / GetWriterStatus, then call AbortBackup"
+            f"shadow copy creation failed at {where}: {'; '.join(parts)}. Read each writer's "
+            "status with GatherWriterStatus / GetWriterStatus, then call AbortBackup"
         )
         self.machine.record(TraceKind.FAULT, "DoSnapshotSet failed", session, detail=message)
-        return VssUnexpectedWriterError(message)
+        error = VssUnexpectedWriterError(message)
+        causes = [ws.cause_error for ws in writers if ws.cause_error is not None]
+        if causes:
+            error.__cause__ = causes[0]
+        names = {ws.core.name for ws in writers}
+        if sys.version_info >= (3, 11):
+            for violation in self.machine.recorder.violations:
+                if violation.session_id == session.session_id and violation.writer in names:
+                    error.add_note(f"violation [{violation.rule.value}] {violation.message}")
+        return error
 
     def _commit_snapshots(self, session: Session) -> None:
         machine = self.machine

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .machine import Machine
 
-__all__ = ["current_machine", "enter", "leave"]
+__all__ = ["current_machine", "enter", "is_current", "leave"]
 
 _CURRENT: list[Machine] = []
 
@@ -34,3 +34,8 @@ def current_machine() -> Machine:
             "(or use the pytest fixture `vss_system`) before initializing writers"
         )
     return _CURRENT[-1]
+
+
+def is_current(machine: Machine) -> bool:
+    """Whether ``machine`` is entered (at any depth)."""
+    return any(entered is machine for entered in _CURRENT)

@@ -6,6 +6,17 @@ Policies where the documentation is silent ([INF], docs/design.md):
 * A handler that raises, or returns something other than a bool, has failed the event; a raise
   leaves VSS_E_WRITERERROR_NONRETRYABLE as the writer's failure code unless it set one.
 * SetWriterFailure with a failure code fails the event even when the handler returns True.
+* A handler that does not return within its window (Freeze and Thaw: the Freeze→Thaw window;
+  any other: ``HANDLER_WINDOW_TICKS``, 600 s) is given up on at its next scheduling point: the
+  event fails with VSS_E_WRITERERROR_TIMEOUT and the event's failure state (its row of
+  WRITER_TRANSITIONS; OnFreeze: FAILED_AT_FREEZE, as KB 915331 shows). A loop that never sleeps
+  or waits cannot be interrupted.
+* A BaseException from a handler (KeyboardInterrupt, SystemExit, …) fails the event too; the
+  operation carries out its abort path and then raises it, so OnThaw or OnAbort still follows
+  OnFreeze and BackupShutdown still comes once.
+* Why a writer failed (what its handler raised or returned) is kept with its state, so the
+  error the requester gets can say so.
+* A component view handed to a handler takes writes only while that handler runs.
 """
 
 from __future__ import annotations
@@ -15,11 +26,14 @@ from typing import Any
 
 from .. import hresults as hr
 from .._documents.component_views import IVssWriterComponents
-from .._engine.scheduler import current_context
+from .._engine.scheduler import DeadlineExceeded, GreenletExit, current_context
 from .._engine.trace import TraceKind, ViolationRule
 from .._rules.component_calls import ComponentAccess
+from .._rules.limits import HANDLER_WINDOW_TICKS
 from .._rules.writer_states import WRITER_TRANSITIONS, Outcome, Timeout, WriterEvent
+from .._vocabulary.clock import TICKS_PER_SECOND
 from .._vocabulary.enums import VSS_WRITER_STATE
+from .._vocabulary.printing import describe, describe_exception
 from .machine import Machine
 from .records import Invocation, Session, WriterCore, WriterInSession
 
@@ -67,11 +81,33 @@ class EventDelivery:
         self._scheduler = machine.scheduler
 
     def deliver(
-        self, session: Session, ws: WriterInSession, event: CompiledEvent, arg: Any = NO_ARGUMENT
+        self,
+        session: Session,
+        ws: WriterInSession,
+        event: CompiledEvent,
+        arg: Any = NO_ARGUMENT,
+        *,
+        deadline: int | None = None,
     ) -> bool:
-        """Invoke one handler on this task's thread; apply the state table; never raise for it."""
+        """Invoke one handler on this task's thread; apply the state table; never raise for it.
+
+        The handler must return by ``deadline`` (ticks; by default ``HANDLER_WINDOW_TICKS`` from
+        now): past it the model gives up on the writer (VSS_E_WRITERERROR_TIMEOUT). A
+        BaseException the handler raises fails the event like any other, and is kept on the
+        session to be raised once the operation has carried out its abort path."""
         core = ws.core
-        task = self._scheduler.current
+        outcome = event.outcomes[ws.state]
+        if outcome is None:
+            # The writer's state takes no such event (it failed or was aborted meanwhile): it
+            # is not delivered, and the writer counts as failing it.
+            message = f"{event.name} not delivered: the writer is {ws.state.name}"
+            ws.explain(message, None)
+            self.machine.record(
+                TraceKind.FAULT, "event not delivered", session, core.name, detail=message
+            )
+            return False
+        scheduler = self._scheduler
+        task = scheduler.running_task()
         inv = Invocation(
             self._clock.ticks,
             session,
@@ -85,60 +121,101 @@ class EventDelivery:
         active = core.active
         active[key] = inv
         handler = core.handlers[event.name]
+        outer: int | None = None
+        if task is not None:
+            outer = task.deadline
+            if deadline is None:
+                deadline = self._clock.ticks + HANDLER_WINDOW_TICKS
+            task.deadline = deadline if outer is None else min(outer, deadline)
+        overran = False
         try:
-            result = handler() if arg is NO_ARGUMENT else handler(arg)
-        except Exception as exc:
-            del active[key]
-            inv.end_ticks = self._clock.ticks
-            ok = self._raised(core, ws, inv, exc)
-        except BaseException:
-            del active[key]
-            raise
+            try:
+                result = handler() if arg is NO_ARGUMENT else handler(arg)
+            finally:
+                active.pop(key, None)
+                inv.end_ticks = self._clock.ticks
+                if task is not None:
+                    overran = scheduler.overran(task)
+                    task.deadline = outer
+        except GreenletExit:
+            raise  # the machine is closing: the task ends here
+        except BaseException as exc:
+            if overran or isinstance(exc, DeadlineExceeded):
+                ok = self._timed_out(session, ws, inv)
+            else:
+                ok = self._raised(core, ws, inv, exc)
+                if not isinstance(exc, Exception) and session.escaped is None:
+                    session.escaped = exc
         else:
-            del active[key]
-            inv.end_ticks = self._clock.ticks
-            if result is True:
+            if overran:
+                ok = self._timed_out(session, ws, inv)
+            elif result is True:
                 ok = not inv.failed
                 inv.result = "true"
+                if inv.failed:
+                    ws.explain(
+                        f"{inv.name} called SetWriterFailure({hr.name_of(ws.hr_failure)})", None
+                    )
             elif result is False:
                 ok = False
                 inv.result = "false"
+                ws.explain(f"{inv.name} returned False (a veto)", None)
             else:
-                ok = self._bad_result(core, inv, result)
+                ok = self._bad_result(core, ws, inv, result)
             if inv.failed:
                 inv.result = f"{inv.result}, failure {hr.name_of(ws.hr_failure)}"
-        outcome = event.outcomes[ws.state]
-        if outcome is None:
-            raise AssertionError(
-                f"WRITER_TRANSITIONS has no row for {ws.state.name} × {event.name}"
-            )
+        if isinstance(arg, IVssWriterComponents):
+            arg.expire()  # a view kept past its handler takes no more writes
+        del inv.session, inv.ws  # the trace keeps plain values, not the live session
+        outcome = event.outcomes[ws.state] or outcome  # the state may have moved meanwhile
         ws.apply(outcome, ok, identify=event.event is E.IDENTIFY)
         return ok
 
     def _raised(
-        self, core: WriterCore, ws: WriterInSession, inv: Invocation, exc: Exception
+        self, core: WriterCore, ws: WriterInSession, inv: Invocation, exc: BaseException
     ) -> bool:
+        raised = describe_exception(exc)
         self.machine.violation(
             ViolationRule.HANDLER_RAISED,
-            f"{inv.name} raised {exc!r}; handlers must never throw (docs/reference.md §1.1): "
+            f"{inv.name} raised {describe(exc)}; handlers must never throw (docs/reference.md §1.1): "
             "the event counts as failed",
             core,
             inv,
         )
         if ws.hr_failure == hr.S_OK:
             ws.fail(hr.VSS_E_WRITERERROR_NONRETRYABLE)
+        ws.explain(f"{inv.name} raised {raised}", exc)
         inv.result = f"raised {type(exc).__name__}"
         return False
 
-    def _bad_result(self, core: WriterCore, inv: Invocation, result: object) -> bool:
+    def _bad_result(
+        self, core: WriterCore, ws: WriterInSession, inv: Invocation, result: object
+    ) -> bool:
+        shown = describe(result)
         self.machine.violation(
             ViolationRule.BAD_RESULT,
-            f"{inv.name} returned {result!r}; handlers return a bool (docs/reference.md §1.4): "
+            f"{inv.name} returned {shown}; handlers return a bool (docs/reference.md §1.4): "
             "the event counts as failed",
             core,
             inv,
         )
+        ws.explain(f"{inv.name} returned {shown}; handlers return True or False", None)
         inv.result = type(result).__name__
+        return False
+
+    def _timed_out(self, session: Session, ws: WriterInSession, inv: Invocation) -> bool:
+        """The handler did not return in its window: the model gave up on the writer."""
+        waited = (self._clock.ticks - inv.ticks) / TICKS_PER_SECOND
+        message = (
+            f"{inv.name} did not return within its window ({waited:g} s of virtual time); VSS "
+            "gives up on the writer with VSS_E_WRITERERROR_TIMEOUT (docs/reference.md §6)"
+        )
+        ws.fail(hr.VSS_E_WRITERERROR_TIMEOUT)
+        ws.explain(message, None)
+        inv.result = "timed out"
+        self.machine.record(
+            TraceKind.FAULT, "handler timed out", session, ws.core.name, detail=message
+        )
         return False
 
     def time_out(
@@ -146,6 +223,7 @@ class EventDelivery:
     ) -> None:
         """A window of the writer ran out: its row of WRITER_TRANSITIONS, VSS_E_WRITERERROR_TIMEOUT."""
         ws.fail(hr.VSS_E_WRITERERROR_TIMEOUT)
+        ws.explain(f"the writer's {trigger.value} ({detail})", None)
         ws.apply(WRITER_TRANSITIONS[(ws.state, trigger)], False)
         self.machine.record(TraceKind.FAULT, trigger.value, session, ws.core.name, detail=detail)
 

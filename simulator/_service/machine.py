@@ -18,7 +18,7 @@ from typing import ClassVar
 from .._documents.backup_document import BackupComponentsDocument
 from .._engine.guids import GuidSource
 from .._engine.recorder import TraceRecorder
-from .._engine.scheduler import Scheduler, Task
+from .._engine.scheduler import GreenletExit, Scheduler, Task
 from .._engine.trace import Entry, TraceKind, ViolationRule
 from .._rules.providers import PROVIDER_SELECTION_ORDER
 from .._vocabulary.clock import VirtualClock
@@ -49,7 +49,13 @@ class Machine:
     """One simulated Windows machine with the VSS service."""
 
     def __init__(
-        self, rng: random.Random, machine_name: str, start_time: dt.datetime, owner: object
+        self,
+        rng: random.Random,
+        machine_name: str,
+        start_time: dt.datetime,
+        owner: object,
+        *,
+        trace_limit: int | None = None,
     ) -> None:
         self.rng = rng
         self.machine_name = machine_name
@@ -58,7 +64,7 @@ class Machine:
         self.owner = owner
         self.clock = VirtualClock()
         self.scheduler = Scheduler(rng, self.clock)
-        self.recorder = TraceRecorder(self.clock, self.scheduler)
+        self.recorder = TraceRecorder(self.clock, self.scheduler, trace_limit)
         self.guids = GuidSource(rng)
         self.creation_lock = CreationLock()
         self.writers: list[WriterCore] = []
@@ -67,13 +73,59 @@ class Machine:
         self.snapshots: dict[uuid.UUID, Snapshot] = {}
         self._shadow_devices = 0
         self._tasks = 0
+        #: what to do when a user task ends: bury the requester objects it made (COM releases
+        #: a dead client's objects)
+        self.task_end_hooks: dict[Task, list[Callable[[], None]]] = {}
+        #: the tasks burying requester objects now; a requester call waits for them first
+        self.burials: set[Task] = set()
+        #: weak references to the live requester objects (their callbacks bury the collected)
+        self.requester_refs: set[object] = set()
 
     # -- tasks ----------------------------------------------------------------------------------
 
     def spawn(self, fn: Callable[..., object], args: tuple[object, ...], name: str | None) -> Task:
-        """A user task (a requester, usually), named ``task-N`` unless named."""
+        """A user task (a requester, usually), named ``task-N`` unless named. When it raises,
+        the requester objects it made and did not release are buried (``bury``); those it
+        drops are buried when they are collected."""
         self._tasks += 1
-        return self.scheduler.spawn(fn, args, name or f"task-{self._tasks}")
+        return self.scheduler.spawn(self._user_task, (fn, args), name or f"task-{self._tasks}")
+
+    def _user_task(self, fn: Callable[..., object], args: tuple[object, ...]) -> object:
+        task = self.scheduler.running_task()
+        try:
+            return fn(*args)
+        except GreenletExit:
+            raise
+        except BaseException:
+            hooks = self.task_end_hooks.pop(task, None) if task is not None else None
+            if hooks and not self.scheduler.closing:
+                for hook in hooks:
+                    hook()
+            raise
+        finally:
+            self.task_end_hooks.pop(task, None)  # type: ignore[arg-type]
+
+    def bury(self, fn: Callable[[], None], what: str) -> Task:
+        """Run ``fn`` on an operation task that requester calls wait for (``settle``)."""
+        burials = self.burials
+
+        def run() -> None:
+            try:
+                fn()
+            finally:
+                burials.discard(task)
+
+        task = self.spawn_operation(run, what)
+        burials.add(task)
+        return task
+
+    def settle(self) -> None:
+        """Wait for the burials under way, so a dead requester's lock and copies are gone."""
+        scheduler = self.scheduler
+        running = scheduler.running_task()
+        for task in list(self.burials):
+            if task is not running:
+                scheduler.join(task)
 
     def spawn_operation(self, fn: Callable[[], None], what: str) -> Task:
         """The task of one VSS operation: the thread that invokes the handlers of its events."""

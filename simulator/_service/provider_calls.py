@@ -10,9 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from .._engine.recorder import TraceRecorder
+from .._engine.scheduler import DeadlineExceeded, GreenletExit
 from .._engine.trace import TraceKind, ViolationRule
+from .._rules.limits import PROVIDER_CALL_TICKS
 from .._rules.providers import PROVIDER_CODES
-from .._vocabulary.errors import VssError, VssUnexpectedProviderError
+from .._vocabulary.errors import VssError, VssHoldWritesTimeout, VssUnexpectedProviderError
+from .._vocabulary.printing import describe
 from .providers import VssProvider
 from .records import Session, record_violation
 
@@ -20,13 +23,61 @@ __all__ = ["call_provider"]
 
 
 def call_provider(
-    recorder: TraceRecorder, session: Session, provider: VssProvider, method: str, *args: Any
+    recorder: TraceRecorder,
+    session: Session,
+    provider: VssProvider,
+    method: str,
+    *args: Any,
+    deadline: int | None = None,
 ) -> None:
-    """Call ``provider.method(*args)`` for ``session``; raise what VSS would report."""
+    """Call ``provider.method(*args)`` for ``session``; raise what VSS would report.
+
+    The call must return by ``deadline`` (by default ``PROVIDER_CALL_TICKS`` from now; past it
+    the model gives up: VSS_E_HOLD_WRITES_TIMEOUT for CommitSnapshots, else
+    VSS_E_UNEXPECTED_PROVIDER_ERROR [INF]). A BaseException from the provider is reported as
+    VSS_E_UNEXPECTED_PROVIDER_ERROR too, and kept on the session to be raised once the operation
+    has aborted cleanly."""
     entry = recorder.record(TraceKind.PROVIDER, method, session.session_id, provider.provider_name)
-    call: Callable[..., Any] = getattr(provider, method)
+    scheduler = recorder.scheduler
+    clock = recorder.clock
+    task = scheduler.running_task()
+    outer: int | None = None
+    if task is not None:
+        outer = task.deadline
+        if deadline is None:
+            deadline = clock.ticks + PROVIDER_CALL_TICKS
+        task.deadline = deadline if outer is None else min(outer, deadline)
+    overran = False
     try:
-        call(*args)
+        try:
+            call: Callable[..., Any] = getattr(provider, method)
+            call(*args)
+        finally:
+            if task is not None:
+                overran = scheduler.overran(task)
+                task.deadline = outer
+        if overran:
+            raise DeadlineExceeded()
+    except GreenletExit:
+        raise
+    except DeadlineExceeded:
+        entry.result = "timed out"
+        message = (
+            f"{provider.provider_name}.{method} did not return in time; VSS gave up on it "
+            "(docs/reference.md §6)"
+        )
+        recorder.record(
+            TraceKind.FAULT,
+            "provider timed out",
+            session.session_id,
+            provider.provider_name,
+            detail=message,
+        )
+        if method == "CommitSnapshots":
+            raise VssHoldWritesTimeout(
+                f"{message}: CommitSnapshots runs inside the kernel's 10 s flush-and-hold window"
+            ) from None
+        raise VssUnexpectedProviderError(message) from None
     except VssError as exc:
         entry.end_ticks = recorder.now_ticks()
         entry.result = exc.name
@@ -36,17 +87,19 @@ def call_provider(
             f"{provider.provider_name} returned {exc.name} from {method}, which is not a "
             "provider code; VSS reports VSS_E_UNEXPECTED_PROVIDER_ERROR (docs/reference.md §9)"
         ) from exc
-    except Exception as exc:
+    except BaseException as exc:
         entry.end_ticks = recorder.now_ticks()
         entry.result = f"raised {type(exc).__name__}"
         record_violation(
             recorder,
             ViolationRule.PROVIDER_MISBEHAVED,
-            f"{provider.provider_name}.{method} raised {exc!r}",
+            f"{provider.provider_name}.{method} raised {describe(exc)}",
             session=session,
         )
+        if not isinstance(exc, Exception) and session.escaped is None:
+            session.escaped = exc
         raise VssUnexpectedProviderError(
-            f"{provider.provider_name}.{method} failed with {exc!r} (docs/reference.md §9)"
+            f"{provider.provider_name}.{method} failed with {describe(exc)} (docs/reference.md §9)"
         ) from exc
     entry.end_ticks = recorder.now_ticks()
     entry.result = "S_OK"

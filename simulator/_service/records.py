@@ -105,6 +105,8 @@ class WriterInSession:
 
     __slots__ = (
         "application_message",
+        "cause",
+        "cause_error",
         "core",
         "examine",
         "frozen_at",
@@ -127,9 +129,17 @@ class WriterInSession:
         self.joined = False
         self.frozen_at: int | None = None
         self.post_snapshot_done = False
+        #: why the writer last failed in this session, in words, and what its handler raised
+        self.cause: str | None = None
+        self.cause_error: BaseException | None = None
 
     def __repr__(self) -> str:
         return f"<WriterInSession {self.core.name!r} {self.state.name}>"
+
+    def explain(self, cause: str, error: BaseException | None) -> None:
+        """Remember why the writer failed an event (the requester's error will say it)."""
+        self.cause = cause
+        self.cause_error = error
 
     def apply(self, outcome: Outcome, ok: bool, *, identify: bool = False) -> None:
         """Move to the row's state for success or failure; the writer's latest state (what
@@ -214,6 +224,19 @@ class Session:
         self.providers_prepared = False
         self.snapshot_created = False
         self.abort_requested = False
+        #: a BaseException a handler raised, to be raised once the operation has ended cleanly
+        self.escaped: BaseException | None = None
+        #: Release began (the object may not be used again; a second Release waits for it)
+        self.released = False
+        #: the requester died and its burial was asked for (``requester_object``)
+        self.burial_asked = False
+        #: the tasks running this session's operations now (a handler runs on one of them)
+        self.operation_tasks: set[object] = set()
+
+    def take_escaped(self) -> BaseException | None:
+        """The BaseException a handler raised during the operation, once."""
+        escaped, self.escaped = self.escaped, None
+        return escaped
 
     @property
     def backup_type(self) -> VSS_BACKUP_TYPE:

@@ -6,8 +6,9 @@ import enum
 from typing import TypeVar
 
 from .._vocabulary.errors import VssInvalidArg
+from .._vocabulary.printing import describe
 
-__all__ = ["enum_argument"]
+__all__ = ["enum_argument", "integer_argument", "optional_text_argument", "text_argument"]
 
 En = TypeVar("En", bound=enum.IntEnum)
 
@@ -19,5 +20,25 @@ def enum_argument(enum_type: type[En], value: object, method: str, name: str) ->
     except (ValueError, TypeError):
         where = f"{method}: " if method else ""
         raise VssInvalidArg(
-            f"{where}{name} must be a {enum_type.__name__}, got {value!r}"
+            f"{where}{name} must be a {enum_type.__name__}, got {describe(value)}"
         ) from None
+
+
+def text_argument(value: object, method: str, name: str) -> str:
+    """``value`` if it is a string; anything else is E_INVALIDARG (a BSTR / LPCWSTR argument)."""
+    if isinstance(value, str):
+        return value
+    raise VssInvalidArg(f"{method}: {name} must be a string, got {describe(value)}")
+
+
+def optional_text_argument(value: object, method: str, name: str) -> str | None:
+    """``value`` if it is a string or None; anything else is E_INVALIDARG."""
+    return None if value is None else text_argument(value, method, name)
+
+
+def integer_argument(value: object, method: str, name: str) -> int:
+    """``value`` if it is an integer (a DWORD / HRESULT argument); anything else, a float or a
+    bool included, is E_INVALIDARG."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise VssInvalidArg(f"{method}: {name} must be an integer, got {describe(value)}")

@@ -8,7 +8,8 @@ from .._service.machine import Machine
 from .._service.records import Session
 from .._vocabulary.clock import TICKS_PER_MILLISECOND
 from .._vocabulary.enums import INFINITE
-from .._vocabulary.errors import VssError, VssInvalidArg
+from .._vocabulary.errors import VssBadState, VssError, VssInvalidArg
+from .._vocabulary.printing import describe
 
 __all__ = ["IVssAsync"]
 
@@ -24,6 +25,8 @@ class IVssAsync:
         self.cancelled = False
         self._cancel_asked = False
         self._session: Session | None = None
+        #: the requester object, held while the operation runs
+        self._owner: object = None
 
     @property
     def done(self) -> bool:
@@ -36,17 +39,34 @@ class IVssAsync:
         With a finite ``timeout_ms`` Wait returns after that much virtual time even if the operation
         still runs; QueryStatus then says VSS_S_ASYNC_PENDING ([INF], restic's deadline pattern).
         """
+        __tracebackhide__ = True
         assert self._task is not None
         machine = self._machine
+        if not isinstance(timeout_ms, int) or isinstance(timeout_ms, bool):
+            raise VssInvalidArg(
+                f"Wait: timeout_ms must be an integer number of ms or INFINITE, got "
+                f"{describe(timeout_ms)}"
+            )
         if timeout_ms == INFINITE:
             deadline = None
-        elif int(timeout_ms) < 0:
+        elif timeout_ms < 0:
             raise VssInvalidArg(f"Wait: timeout_ms must be >= 0 or INFINITE, got {timeout_ms}")
         else:
-            deadline = machine.clock.ticks + int(timeout_ms) * TICKS_PER_MILLISECOND
+            deadline = machine.clock.ticks + timeout_ms * TICKS_PER_MILLISECOND
+        if machine.scheduler.running_task() is self._task:
+            raise VssBadState(
+                f"Wait was called from inside a handler of the {self.name} operation it waits "
+                "for: the operation would wait on itself. A handler must not wait for the "
+                "operation that invoked it"
+            )
         machine.scheduler.join(self._task, deadline)
-        if self.done and self.error is not None:
-            raise self.error
+        error = self.error
+        if self.done and error is not None:
+            if isinstance(error, VssError):
+                # The model's own frames on the operation's task explain nothing to the user;
+                # the message and the chained cause (the handler's exception) do.
+                raise error.with_traceback(None)
+            raise error
 
     def QueryStatus(self) -> int:
         """VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_CANCELLED or the error HRESULT."""

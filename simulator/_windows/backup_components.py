@@ -33,7 +33,7 @@ from .._vocabulary.errors import (
     VssObjectAlreadyExists,
     VssObjectNotFound,
 )
-from .arguments import enum_argument
+from .arguments import enum_argument, integer_argument, text_argument
 from .async_operation import IVssAsync
 from .requester_object import requester_call
 from .status_and_restore import StatusAndRestoreCalls
@@ -107,7 +107,9 @@ class IVssBackupComponents(StatusAndRestoreCalls):
     @requester_call(Call.SET_CONTEXT)
     def SetContext(self, context: int) -> None:
         """Choose the snapshot context; at most once, before the other calls (§7.6)."""
-        value = int(context) & 0xFFFFFFFF  # VSS_CTX_ALL is -1 in C
+        value = (
+            integer_argument(context, "SetContext", "context") & 0xFFFFFFFF
+        )  # VSS_CTX_ALL is -1 in C
         every = value == _CONTEXT_ALL
         base = value & ~_CONTEXT_MODIFIERS
         modifiers = value & _CONTEXT_MODIFIERS
@@ -228,6 +230,7 @@ class IVssBackupComponents(StatusAndRestoreCalls):
         options: str,
     ) -> None:
         """Writer-specific backup options for an included component (§7.3)."""
+        options = text_argument(options, "SetBackupOptions", "options")
         self._component(
             writer_id, component_type, logical_path, component_name
         ).backup_options = options
@@ -242,6 +245,9 @@ class IVssBackupComponents(StatusAndRestoreCalls):
         previous_backup_stamp: str,
     ) -> None:
         """Hand back the stamp the writer set at the last backup (§7.3)."""
+        previous_backup_stamp = text_argument(
+            previous_backup_stamp, "SetPreviousBackupStamp", "previous_backup_stamp"
+        )
         entry = self._component(writer_id, component_type, logical_path, component_name)
         entry.previous_backup_stamp = previous_backup_stamp
 
@@ -255,6 +261,7 @@ class IVssBackupComponents(StatusAndRestoreCalls):
     @requester_call(Call.IS_VOLUME_SUPPORTED)
     def IsVolumeSupported(self, provider_id: uuid.UUID, volume: str) -> bool:
         """Whether a provider (any, for GUID_NULL) can shadow ``volume``."""
+        volume = text_argument(volume, "IsVolumeSupported", "volume")
         machine = self._machine
         found = machine.find_volume(volume)
         if found is None:
@@ -264,6 +271,7 @@ class IVssBackupComponents(StatusAndRestoreCalls):
     @requester_call(Call.ADD_TO_SNAPSHOT_SET)
     def AddToSnapshotSet(self, volume: str, provider_id: uuid.UUID = GUID_NULL) -> uuid.UUID:
         """Add one volume to the set; returns the future shadow copy's id (§3.2 row 10)."""
+        volume = text_argument(volume, "AddToSnapshotSet", "volume")
         machine = self._machine
         session = self._session
         found = machine.find_volume(volume)
@@ -374,11 +382,16 @@ class IVssBackupComponents(StatusAndRestoreCalls):
 
     @requester_call(Call.RELEASE)
     def Release(self) -> None:
-        """End the object: BackupShutdown after a backup, auto-release copies deleted."""
+        """End the object: BackupShutdown after a backup, auto-release copies deleted. Once it
+        has begun no other call is taken; a second Release returns (BackupShutdown goes once)."""
+        session = self._session
+        if session.released:
+            self._join_pending()
+            return
+        session.released = True
         self._join_pending()
         if self._state.phase is Phase.CREATED:
             return
-        session = self._session
         coordinator = self._coordinator
         self._run_now("Release", lambda: coordinator.release(session))
 

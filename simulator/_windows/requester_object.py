@@ -7,15 +7,31 @@ method first passes its call's gate: a scheduling point, a trace record, the cal
 then the rows of ``CALL_REQUIREMENTS``. A refusal raises the VssError the tables name, with a
 message generated from them. Asynchronous methods start an operation on its own simulator task
 (the thread that invokes the writers' handlers) and return an ``IVssAsync``.
+
+Policies where the documentation is silent ([INF], docs/design.md):
+* A call on the object from inside a handler of one of its own operations is refused with
+  VSS_E_BAD_STATE (the operation would wait on itself); GetSessionId is still answered.
+* A call from an OS thread the simulator does not schedule is refused with VSS_E_BAD_STATE.
+* Once Release has begun, every other call is refused (VSS_E_BAD_STATE); a second Release waits
+  for the first and returns.
+* While a synchronous call that sends events (AbortBackup, Release) runs, the object counts as
+  busy: other tasks' calls are refused as they are during an asynchronous operation.
+* An argument of the wrong kind is E_INVALIDARG at the call, never a Python error from inside.
+* A requester that dies (the task that made the object ends, or the object is collected) without
+  Release is buried as COM releases a dead client's objects: what was under way is aborted, the
+  creation lock freed, auto-release copies deleted and BackupShutdown sent.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .. import hresults as hr
+from .._engine.scheduler import Task
 from .._engine.trace import TraceKind
 from .._rules.call_state import RequesterCallState
 from .._rules.calls import Call, Move, Phase
@@ -27,9 +43,8 @@ from .._vocabulary.enums import (
     VSS_SNAPSHOT_CONTEXT,
     VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
 )
-from .._vocabulary.errors import (
-    VssError,
-)
+from .._vocabulary.errors import VssBadState, VssError, VssInvalidArg
+from .._vocabulary.printing import describe_exception
 from .async_operation import IVssAsync
 from .writer_status import VssWriterStatusEx
 
@@ -51,6 +66,8 @@ _DIFFERENTIAL_AND_PLEX = int(
     | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
 )
 _CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
+#: What a bad argument raises from deep inside a method body; the gate turns it into E_INVALIDARG.
+_ARGUMENT_ERRORS = (TypeError, AttributeError, ValueError, OverflowError, KeyError, IndexError)
 
 
 def requester_call(
@@ -62,12 +79,19 @@ def requester_call(
     def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
         @functools.wraps(method)
         def gate(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            __tracebackhide__ = True
             entry, move = self._enter(call, args)
             try:
                 result = method(self, *args, **kwargs)
             except VssError as exc:
                 entry.result = exc.name
                 raise
+            except _ARGUMENT_ERRORS as exc:
+                entry.result = "E_INVALIDARG"
+                raise VssInvalidArg(
+                    f"{call.value}: an argument is not of the kind it takes "
+                    f"({describe_exception(exc)})"
+                ) from exc
             if isinstance(result, IVssAsync):
                 entry.result = "IVssAsync"
             else:
@@ -86,9 +110,36 @@ class RequesterObject:
     def __init__(self, coordinator: Coordinator) -> None:
         self._coordinator = coordinator
         self._machine = machine = coordinator.machine
-        self._state = RequesterCallState()
-        self._session = machine.new_session()
+        self._state = state = RequesterCallState()
+        self._session = session = machine.new_session()
         self._status: list[VssWriterStatusEx] | None = None
+        # A requester's death is modelled as COM does it (module docstring).
+        refs = machine.requester_refs
+
+        def collected(ref: object) -> None:
+            refs.discard(ref)
+            if _needs_burial(session, state):
+                session.burial_asked = True
+                machine.bury(
+                    lambda: _bury(coordinator, session, state, "its object was collected"),
+                    "Release (requester gone)",
+                )
+
+        refs.add(weakref.ref(self, collected))
+        task = machine.scheduler.running_task()
+        if task is not None:
+
+            def task_ended() -> None:
+                if _needs_burial(session, state):
+                    session.burial_asked = True
+                    machine.bury(
+                        lambda: _bury(
+                            coordinator, session, state, f"its task {task.name!r} raised"
+                        ),
+                        "Release (requester gone)",
+                    )
+
+            machine.task_end_hooks.setdefault(task, []).append(task_ended)
 
     def __repr__(self) -> str:
         return f"<IVssBackupComponents session={self._session.session_id} {self.phase.name}>"
@@ -101,11 +152,39 @@ class RequesterObject:
     # -- the gate -------------------------------------------------------------------------------
 
     def _enter(self, call: Call, args: tuple[Any, ...]) -> tuple[Any, Move]:
+        __tracebackhide__ = True
         machine = self._machine
-        machine.scheduler.checkpoint()
-        entry = machine.record(TraceKind.CALL, call.value, self._session)
+        scheduler = machine.scheduler
+        session = self._session
+        if threading.get_ident() != scheduler.owner:
+            raise VssBadState(
+                f"{call.value} was called from OS thread {threading.current_thread().name!r}, "
+                "which the simulator does not schedule; call IVssBackupComponents from the "
+                "thread that owns the VssSystem or from a simulator task"
+            )
+        running = scheduler.running_task()
+        if (
+            running is not None
+            and running in session.operation_tasks
+            and call is not Call.GET_SESSION_ID
+        ):
+            raise VssBadState(
+                f"{call.value} was called from inside a handler of this object's own "
+                f"operation (on {running.name!r}): the operation would wait on itself. A "
+                "writer's handler must not drive the requester; call it from the requester's "
+                "own task"
+            )
+        if machine.burials:
+            machine.settle()
+        scheduler.checkpoint()
+        entry = machine.record(TraceKind.CALL, call.value, session)
         state = self._state
         try:
+            if session.released and call is not Call.RELEASE and state.phase is not Phase.RELEASED:
+                raise VssBadState(
+                    f"{call.value} is not allowed: Release has begun on this object (the "
+                    "object is single-use; make a new one)"
+                )
             move = state.admit(call)
             needs = CALL_REQUIREMENTS.get(call)
             if needs is not None:
@@ -162,22 +241,38 @@ class RequesterObject:
         op = IVssAsync(machine, name)
         session = self._session
         op._session = session
+        # A running operation keeps its object alive (a requester holding only the IVssAsync is
+        # not dead); the reference is dropped when the operation ends [INF].
+        op._owner = self
         # A Cancel or AbortBackup aimed at an earlier operation does not carry over to this one.
         session.abort_requested = False
         state = self._state
         move = state.table[(state.phase, call)]
+        tasks = session.operation_tasks
 
         def run() -> None:
+            __tracebackhide__ = True
+            me = op._task
+            tasks.add(me)
             try:
-                body(session)
-            except Cancelled:
-                op.cancelled = True
-            except Exception as exc:
-                op.error = exc
+                try:
+                    body(session)
+                except Cancelled:
+                    op.cancelled = True
+                except Exception as exc:
+                    op.error = exc
+                escaped = session.take_escaped()
+                if escaped is not None:
+                    # A handler raised a BaseException: the operation carried out its abort
+                    # path; now it ends with the user's exception.
+                    op.cancelled = False
+                    raise escaped
             except BaseException as exc:
                 op.error = exc  # the operation failed; the scheduler reports it too
                 raise
             finally:
+                op._owner = None
+                tasks.discard(me)
                 state.operation_ended(move, failed=op.error is not None or op.cancelled)
                 machine.record(
                     TraceKind.CALL,
@@ -191,13 +286,41 @@ class RequesterObject:
         return op
 
     def _run_now(self, name: str, body: Callable[[], None]) -> None:
-        """Run ``body`` on an operation task and wait for it: synchronous calls that send events."""
-        scheduler = self._machine.scheduler
-        task = self._machine.spawn_operation(body, name)
-        scheduler.join(task)
+        """Run ``body`` on an operation task and wait for it: synchronous calls that send events.
+        Meanwhile the object is busy (other tasks' calls are refused as during an operation)."""
+        __tracebackhide__ = True
+        machine = self._machine
+        scheduler = machine.scheduler
+        session = self._session
+        tasks = session.operation_tasks
+        busy = _Busy(name)
+
+        def run() -> None:
+            tasks.add(busy.task)
+            try:
+                body()
+                escaped = session.take_escaped()
+                if escaped is not None:
+                    raise escaped
+            finally:
+                tasks.discard(busy.task)
+
+        task = busy.task = machine.spawn_operation(run, name)
+        state = self._state
+        if state.pending is None or state.pending.done:
+            state.pending = busy
+        try:
+            scheduler.join(task)
+        finally:
+            # Done only now, with the caller running again: until its phase moves, no other
+            # task's call may slip in between the body's end and the move.
+            busy.finished = True
+            if state.pending is busy:
+                state.pending = None
         if task.error is not None:
             error = task.error
-            scheduler.failed.remove(task)
+            if task in scheduler.failed:
+                scheduler.failed.remove(task)
             raise error
 
     def _join_pending(self) -> IVssAsync | None:
@@ -207,4 +330,64 @@ class RequesterObject:
             assert pending._task is not None
             self._machine.scheduler.join(pending._task)
             return pending
+        if isinstance(pending, _Busy) and not pending.done and pending.task is not None:
+            self._machine.scheduler.join(pending.task)
         return None
+
+
+class _Busy:
+    """A synchronous call that sends events (AbortBackup, Release), as a pending operation."""
+
+    __slots__ = ("finished", "name", "task")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.task: Task | None = None
+        self.finished = False
+
+    @property
+    def done(self) -> bool:
+        return self.finished
+
+
+def _needs_burial(session: Session, state: RequesterCallState) -> bool:
+    return (
+        not session.released
+        and not session.burial_asked
+        and state.phase not in (Phase.CREATED, Phase.RELEASED)
+    )
+
+
+def _bury(
+    coordinator: Coordinator, session: Session, state: RequesterCallState, reason: str
+) -> None:
+    """Release a dead requester's object as COM does (module docstring): abort what was under
+    way, then Release. Runs on its own operation task."""
+    if session.released or state.phase in (Phase.CREATED, Phase.RELEASED):
+        return
+    machine = coordinator.machine
+    scheduler = machine.scheduler
+    machine.record(
+        TraceKind.FAULT, "requester gone", session, detail=f"released without Release: {reason}"
+    )
+    session.released = True
+    pending = state.pending
+    if pending is not None and not pending.done:
+        session.abort_requested = True
+        task = pending._task if isinstance(pending, IVssAsync) else getattr(pending, "task", None)
+        if isinstance(task, Task):
+            scheduler.join(task)
+    tasks = session.operation_tasks
+    me = scheduler.running_task()
+    if me is not None:
+        tasks.add(me)
+    try:
+        if not state.would_stay(Call.ABORT_BACKUP):
+            coordinator.abort_backup(session)
+        coordinator.release(session)
+        escaped = session.take_escaped()
+    finally:
+        tasks.discard(me)
+        state.end()
+    if escaped is not None:
+        raise escaped

@@ -35,6 +35,8 @@ from .._vocabulary.errors import (
     VssObjectNotFound,
     VssWriterAlreadySubscribed,
 )
+from .._vocabulary.printing import describe
+from .arguments import integer_argument, optional_text_argument, text_argument
 
 if TYPE_CHECKING:
     from .._documents.component_views import IVssWriterComponents
@@ -49,8 +51,8 @@ def _as_guid(value: uuid.UUID | str, what: str) -> uuid.UUID:
         return value
     try:
         return uuid.UUID(str(value))
-    except ValueError:
-        raise VssInvalidArg(f"{what} must be a GUID, got {value!r}") from None
+    except (ValueError, TypeError):
+        raise VssInvalidArg(f"{what} must be a GUID, got {describe(value)}") from None
 
 
 class CVssWriter(abc.ABC):
@@ -103,10 +105,22 @@ class CVssWriter(abc.ABC):
             raise VssBadState(
                 f"{method}: the writer is already initialized (Initialize or InitializeEx, once)"
             )
-        if not writer_name:
-            raise VssInvalidArg(f"{method}: writer_name is required")
-        if timeout_freeze <= 0:
-            raise VssInvalidArg(f"{method}: timeout_freeze must be a positive number of ms")
+        if not isinstance(writer_name, str) or not writer_name:
+            raise VssInvalidArg(
+                f"{method}: writer_name must be a non-empty string, got {describe(writer_name)}"
+            )
+        instance_name = optional_text_argument(instance_name, method, "writer_instance_name")
+        if (
+            not isinstance(timeout_freeze, int)
+            or isinstance(timeout_freeze, bool)
+            or timeout_freeze <= 0
+        ):
+            raise VssInvalidArg(
+                f"{method}: timeout_freeze must be a positive integer number of ms, got "
+                f"{describe(timeout_freeze)}"
+            )
+        for part in version:
+            integer_argument(part, method, "the version")
         try:
             usage = VSS_USAGE_TYPE(usage_type)
             source = VSS_SOURCE_TYPE(source_type)
@@ -144,9 +158,10 @@ class CVssWriter(abc.ABC):
     def Subscribe(self, event_flags: int = _DEFAULT_EVENTS) -> None:
         """Start receiving events (docs/reference.md §1.3); a second call is refused."""
         core = self._core("Subscribe")
+        flags = integer_argument(event_flags, "Subscribe", "event_flags")
         if core.subscribed:
             raise VssWriterAlreadySubscribed(f"writer {core.name!r} is already subscribed")
-        core.event_flags = int(event_flags)
+        core.event_flags = flags
         core.subscribed = True
         core.host.subscribe(core)
 
@@ -218,6 +233,7 @@ class CVssWriter(abc.ABC):
     def SetWriterFailure(self, hr_writer: int) -> None:
         """Report a writer failure for this event (any handler but OnIdentify, its own thread)."""
         inv = self._call("SetWriterFailure")
+        hr_writer = integer_argument(hr_writer, "SetWriterFailure", "hr_writer")
         if hr_writer not in WRITER_FAILURE_CODES:
             allowed = ", ".join(hr.name_of(code) for code in sorted(WRITER_FAILURE_CODES))
             raise VssInvalidArg(
@@ -229,6 +245,7 @@ class CVssWriter(abc.ABC):
     def GetSnapshotDeviceName(self, volume: str) -> str:
         """The shadow copy device of ``volume`` (only in OnPostSnapshot)."""
         inv = self._call("GetSnapshotDeviceName")
+        volume = text_argument(volume, "GetSnapshotDeviceName", "volume")
         planned = inv.session.planned.get(self._vss.host.volume_key(volume))
         if planned is None or planned.snapshot is None:
             raise VssObjectNotFound(f"volume {volume!r} is not in the shadow copy set")
@@ -250,6 +267,7 @@ class CVssWriter(abc.ABC):
     def IsPathAffected(self, path: str) -> bool:
         """Whether ``path`` lies on a volume of the current set (no wildcards)."""
         session = self._call("IsPathAffected").session
+        path = text_argument(path, "IsPathAffected", "path")
         bare = path.removeprefix("\\\\?\\")  # the ? of \\?\Volume{GUID}\ is no wildcard
         if "*" in bare or "?" in bare:
             raise VssInvalidArg(f"IsPathAffected takes no wildcards: {path!r}")
@@ -346,6 +364,11 @@ class CVssWriterEx2(CVssWriterEx):
     ) -> None:
         """Report a failure with the application's own code and message (docs/reference.md §1.5)."""
         inv = self._call("SetWriterFailureEx")
+        hr_writer = integer_argument(hr_writer, "SetWriterFailureEx", "hr_writer")
+        hr_application = integer_argument(hr_application, "SetWriterFailureEx", "hr_application")
+        application_message = optional_text_argument(
+            application_message, "SetWriterFailureEx", "application_message"
+        )
         if hr_writer not in WRITER_FAILURE_CODES_EX:
             allowed = ", ".join(hr.name_of(code) for code in sorted(WRITER_FAILURE_CODES_EX))
             raise VssInvalidArg(

@@ -100,11 +100,12 @@ class FaultProvider(VssProvider):
 
     def CommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
         delay, self.delay_ms = self.delay_ms, 0
+        if delay > HOLD_WINDOW_MS:
+            # The model gives up on the call at the end of the window: the sleep never returns.
+            self.expected[snapshot_set_id] = hr.VSS_E_HOLD_WRITES_TIMEOUT
         if delay:
             self.system.sleep(delay / 1000)
         self._maybe_fail("CommitSnapshots", snapshot_set_id)
-        if delay > HOLD_WINDOW_MS:
-            self.expected[snapshot_set_id] = hr.VSS_E_HOLD_WRITES_TIMEOUT
 
     def PostCommitSnapshots(self, snapshot_set_id: uuid.UUID, snapshots_count: int) -> None:
         self._maybe_fail("PostCommitSnapshots", snapshot_set_id)

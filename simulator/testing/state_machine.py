@@ -105,6 +105,7 @@ class VssStateMachine(RuleBasedStateMachine):
         self._count = 0
         self._saved = 0
         self._fault_armed = False
+        self._failure_reported = False
 
     def make_writers(self, system: VssSystem) -> Sequence[CVssWriter]:
         """The writers under test, built fresh for each machine. Uninitialized ones are
@@ -137,9 +138,11 @@ class VssStateMachine(RuleBasedStateMachine):
             for session in self._open:
                 session.bc.Release()
             self._open.clear()
-            problems = check_event_order(system)
-            assert not problems, "\n".join(problems)
-            assert not system.violations, _describe_violations(system)
+            if not self._failure_reported:
+                # An invariant that failed has reported this already: report each failure once.
+                problems = check_event_order(system)
+                assert not problems, "\n".join(problems)
+                assert not system.violations, _describe_violations(system)
         finally:
             system.__exit__(None, None, None)
 
@@ -370,8 +373,9 @@ class VssStateMachine(RuleBasedStateMachine):
     @invariant()
     def no_violations(self) -> None:
         """No writer broke a documented rule."""
-        if self.system is not None:
-            assert not self.system.violations, _describe_violations(self.system)
+        if self.system is not None and self.system.violations:
+            self._failure_reported = True
+            raise AssertionError(_describe_violations(self.system))
 
     @invariant()
     def one_set_in_creation(self) -> None:

@@ -194,3 +194,38 @@ def test_utf8_declaration_is_accepted() -> None:
     assert (
         parse('<?xml version="1.0" encoding="UTF-8"?>\n<WRITER_METADATA/>').tag == "WRITER_METADATA"
     )
+
+
+def test_a_deep_wide_document_costs_memory_in_proportion_to_its_size() -> None:
+    """Elements do not each keep their full path (a 180 KB document once cost 958 MB)."""
+    import tracemalloc
+
+    depth = _xml.MAX_DEPTH - 3
+    tag = "Level" * 8
+    inner = f"<{tag}/>" * 2000
+    xml = (
+        "".join(f"<{tag}>" for _ in range(depth))
+        + inner
+        + "".join(f"</{tag}>" for _ in range(depth))
+    )
+    xml = f"<Root>{xml}</Root>"
+    tracemalloc.start()
+    try:
+        root = _xml.parse_document(xml, "Root", "")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * len(xml) + 2_000_000, f"{peak} bytes for {len(xml)} characters"
+    node = root
+    for _ in range(depth + 1):
+        node = next(node.children())
+    assert node.path.count("/") == depth + 1  # paths are still there for error messages
+
+
+def test_a_huge_string_is_measured_without_copying_it_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    big = "é" * (_xml.MAX_DOCUMENT_BYTES // 2 + 10)  # 2 bytes a character in UTF-8
+    with pytest.raises(VssInvalidXmlDocument, match="the limit is"):
+        _xml.parse_document(big, "Root", "")
+    assert len(big) // 10 > _xml._MEASURE_CHUNK

@@ -106,9 +106,11 @@ def two_gathers(system: VssSystem) -> None:
         writer.Initialize(uuid.UUID(int=number), f"Order {number}", VSS_UT_USERDATA, VSS_ST_OTHER)
         writer.Subscribe()
     owners: dict[uuid.UUID, str] = {}
+    kept = []  # held, so neither object is buried as a dead requester's within the run
 
     def gather(name: str) -> None:
         bc = system.CreateVssBackupComponents()
+        kept.append(bc)
         bc.InitializeForBackup()
         owners[bc.GetSessionId()] = name
         bc.GatherWriterMetadata().Wait()

@@ -395,7 +395,10 @@ def test_freeze_window_lapse(vss_system: VssSystem) -> None:
     VSS_E_WRITERERROR_TIMEOUT and OnAbort instead of OnThaw (KB 915331, docs/reference.md §2.2, §6)."""
     row = (WS.VSS_WS_WAITING_FOR_THAW, Timeout.FREEZE_WINDOW)
     assert WRITER_TRANSITIONS[row].failed is WS.VSS_WS_FAILED_AT_FREEZE
-    probe = make_writer(vss_system, "Probe", cls=SlowFreeze, timeout_freeze=1000)
+    probe = make_writer(vss_system, "Probe", cls=ProbeWriter, timeout_freeze=1000)
+    # The next writer of the level works 2 s in OnFreeze (within its own 60 s window), so the
+    # probe's 1 s window lapses after its OnFreeze returned.
+    make_writer(vss_system, "Slow", cls=SlowFreeze)
     bc = drive_to(vss_system.CreateVssBackupComponents(), P.PREPARED_FOR_BACKUP)
     assert settle(bc.DoSnapshotSet()) == VSS_E_UNEXPECTED_WRITER_ERROR
     status = writer_status(bc, probe)
@@ -482,9 +485,10 @@ def test_totality_over_varied_runs() -> None:
                 runs.append((system, [w for w in system.writers if isinstance(w, ProbeWriter)]))
                 assert result.before is row[0]
     with VssSystem(seed=seed + 1) as system:
-        slow = make_writer(system, "Probe", cls=SlowFreeze, timeout_freeze=1000)
+        lapsed = make_writer(system, "Probe", cls=ProbeWriter, timeout_freeze=1000)
+        make_writer(system, "Slow", cls=SlowFreeze)
         settle(drive_to(system.CreateVssBackupComponents(), P.PREPARED_FOR_BACKUP).DoSnapshotSet())
-        runs.append((system, [slow]))
+        runs.append((system, [lapsed]))
     for step in CREATION_STEPS:
         with VssSystem(seed=seed + 2) as system:
             provider = provider_veto(at=step)
