@@ -26,12 +26,22 @@ if TYPE_CHECKING:
     from .._service.machine import Machine
     from .._service.records import WriterCore
 
-__all__ = ["diskshadow", "vssadmin"]
+__all__ = ["diskshadow", "vssadmin", "vssadmin_banner"]
 
 VSSADMIN_BANNER = (
     "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n"
     "(C) Copyright 2001-2013 Microsoft Corp.\n"
 )
+
+
+def vssadmin_banner(machine: Machine) -> str:
+    """vssadmin's first two lines; the copyright line follows the Windows version (§10.1, §12)."""
+    return (
+        "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n"
+        f"{machine.windows.vssadmin_copyright}\n"
+    )
+
+
 WAITING = "Waiting for responses. These may be delayed if a shadow copy is being prepared.\n"
 NO_ITEMS = "No items found that satisfy the query.\n"
 
@@ -121,7 +131,7 @@ def vssadmin(coordinator: Coordinator, command: str) -> str:
     machine = coordinator.machine
     words = command.lower().split()
     if words == ["list", "writers"]:
-        lines = [VSSADMIN_BANNER, WAITING]
+        lines = [vssadmin_banner(machine), WAITING]
         for core in _identified(coordinator):
             lines.append(
                 f"Writer name: '{core.name}'\n"
@@ -132,7 +142,7 @@ def vssadmin(coordinator: Coordinator, command: str) -> str:
             )
         return "\n".join(lines) + "\n"
     if words == ["list", "shadows"]:
-        return VSSADMIN_BANNER + "\n" + _shadows(machine)
+        return vssadmin_banner(machine) + "\n" + _shadows(machine)
     if words == ["list", "providers"]:
         items = [
             f"Provider name: '{p.provider_name}'\n"
@@ -141,7 +151,7 @@ def vssadmin(coordinator: Coordinator, command: str) -> str:
             f"   Version: {p.provider_version}\n"
             for p in machine.providers
         ]
-        return VSSADMIN_BANNER + "\n" + "\n".join(items) + "\n"
+        return vssadmin_banner(machine) + "\n" + "\n".join(items) + "\n"
     raise ValueError(
         f"vssadmin {command!r} is not simulated; try 'list writers', 'list shadows' or "
         "'list providers'"

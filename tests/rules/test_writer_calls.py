@@ -39,7 +39,7 @@ from simulator import (
 from simulator._rules.calls import Phase
 from simulator._rules.writer_calls import WRITER_CALLS
 from simulator._rules.writer_states import WriterEvent
-from tests.helpers import QuietWriter, drive_to, make_writer, settle
+from tests.helpers import QuietWriter, drive_to, make_writer, settle, succeed_all
 
 E = WriterEvent
 P = Phase
@@ -119,6 +119,7 @@ def _deliver(system: VssSystem, event: WriterEvent) -> uuid.UUID:
         drive_to(bc, P.PREPARED_FOR_BACKUP)
         settle(bc.DoSnapshotSet())
         if bc.phase is P.SNAPSHOT_SET_CREATED:
+            succeed_all(bc)
             bc.BackupComplete().Wait()
         else:
             bc.AbortBackup()
