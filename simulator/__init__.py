@@ -58,8 +58,8 @@ from ._engine.scheduler import Deadlock, Task
 from ._engine.trace import TraceKind, TraceRecord, Violation, ViolationRule
 from ._rules.calls import Call, Phase
 from ._rules.component_calls import ComponentAccess
-from ._rules.writer_states import WriterEvent
 from ._rules.limits import MachineLimits
+from ._rules.writer_states import WriterEvent
 from ._service.providers import (
     SYSTEM_PROVIDER_ID,
     VSS_PROVIDER_PROP,

@@ -5,9 +5,9 @@ A diff area lives on a storage volume (the shadowed volume itself unless ``resiz
 another), may grow up to its maximum size (UNBOUNDED by default) and never beyond the storage
 volume's free space. Copy-on-write puts the old contents of every block written to a volume into
 the diff area of its newest shadow copy. When the diff area cannot hold what it must, shadow
-copies of the volume are deleted, oldest first (§6); creating a copy needs room for the minimum
-diff area (32 MB for a volume under 500 MB, 320 MB otherwise, by Windows version), and with no
-copy left to delete creation fails with VSS_E_INSUFFICIENT_STORAGE.
+copies of the volume are deleted, oldest first (§6); creating a copy needs room for a minimum
+diff area (32 MB for a volume under 500 MB, 320 MB otherwise, by Windows version) beside what the
+copies use, and with no copy left to delete creation fails with VSS_E_INSUFFICIENT_STORAGE.
 
 Policies where the documentation is silent ([INF], docs/design.md):
 * The default maximum size is UNBOUNDED (the storage volume's free space).
@@ -134,11 +134,12 @@ class ShadowStorage:
 
     def reserve(self, volume: Volume) -> None:
         """Room for one more copy of ``volume`` (BeginPrepareSnapshot of the system provider):
-        the minimum diff area must fit, after deleting the oldest copies if need be."""
+        a minimum diff area must fit beside what the copies use, after deleting the oldest
+        copies if need be."""
         area = self.area(volume)
         minimum = self.minimum(volume)
         self._make_room(area, minimum, f"a new shadow copy of {volume.name}")
-        if max(area.used_bytes, minimum) > self.limit(area):
+        if area.used_bytes + minimum > self.limit(area):
             raise VssInsufficientStorage(
                 f"the diff area of {volume.name} on {area.storage.name} cannot hold the minimum "
                 f"of {minimum} bytes (maximum {_size(area.max_bytes)}, "
@@ -182,8 +183,8 @@ class ShadowStorage:
         )
         return oldest
 
-    def _make_room(self, area: DiffArea, wanted: int, reason: str) -> None:
-        while self.copies_of(area.volume) and max(area.used_bytes, wanted) > self.limit(area):
+    def _make_room(self, area: DiffArea, extra: int, reason: str) -> None:
+        while self.copies_of(area.volume) and area.used_bytes + extra > self.limit(area):
             self.delete_oldest(area.volume, f"its diff area is full ({reason})")
 
 

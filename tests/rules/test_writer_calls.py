@@ -257,7 +257,7 @@ def test_volume_array_count_set_id_and_device(vss_system: VssSystem) -> None:
         asks[event].append(("GetCurrentSnapshotSetId", ()))
     asks[E.POST_SNAPSHOT] += [
         ("GetSnapshotDeviceName", ("C:\\",)),
-        ("GetSnapshotDeviceName", ("D:",)),
+        ("GetSnapshotDeviceName", ("D:\\",)),  # the trailing backslash is required (§1.5)
     ]
     ask = Asker(writer, asks)
     with vss_system.CreateVssBackupComponents() as bc:
@@ -268,7 +268,7 @@ def test_volume_array_count_set_id_and_device(vss_system: VssSystem) -> None:
         for event in _SEQUENCE[1:]:
             assert ask(event, "GetCurrentSnapshotSetId") == [set_id]
         devices = ask(E.POST_SNAPSHOT, "GetSnapshotDeviceName", "C:\\") + ask(
-            E.POST_SNAPSHOT, "GetSnapshotDeviceName", "D:"
+            E.POST_SNAPSHOT, "GetSnapshotDeviceName", "D:\\"
         )
         expected = [
             bc.GetSnapshotProperties(c).m_pwszSnapshotDeviceObject for c in (copy_c, copy_d)
