@@ -50,7 +50,7 @@ class LoggingProvider(VssProvider):
         self.calls: list[str] = []
 
     def BeginPrepareSnapshot(
-        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, context: int, volume: str
+        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, volume: str, context: int
     ) -> None:
         self.calls.append(f"BeginPrepareSnapshot({volume})")
 

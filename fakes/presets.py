@@ -165,7 +165,7 @@ class FaultyProvider(VssProvider):
         raise make_error(self.hresult, f"{self.provider_name} fails {method}")
 
     def BeginPrepareSnapshot(
-        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, context: int, volume: str
+        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, volume: str, context: int
     ) -> None:
         self._step("BeginPrepareSnapshot")
 

@@ -59,9 +59,11 @@ from ._engine.scheduler import Deadlock, Task
 from ._engine.trace import TraceKind, TraceRecord, Violation, ViolationRule
 from ._rules.calls import Call, Phase
 from ._rules.component_calls import ComponentAccess
+from ._rules.limits import MachineLimits
 from ._rules.writer_states import WriterEvent
 from ._service.providers import (
     SYSTEM_PROVIDER_ID,
+    VSS_PROVIDER_PROP,
     VSS_SNAPSHOT_PROP,
     Snapshot,
     SystemProvider,
@@ -92,6 +94,7 @@ __all__ = [
     "DEFAULT_BACKUP_TYPE_MASK",
     "SYSTEM_PROVIDER_ID",
     "VSS_COMPONENTINFO",
+    "VSS_PROVIDER_PROP",
     "VSS_SNAPSHOT_PROP",
     "BackupComponentsDocument",
     "CVssWriter",
@@ -116,6 +119,7 @@ __all__ = [
     "IVssWMComponent",
     "IVssWMFiledesc",
     "IVssWriterComponents",
+    "MachineLimits",
     "Phase",
     "Snapshot",
     "SystemProvider",

@@ -20,8 +20,11 @@ from typing import Any, cast
 
 from ._engine.scheduler import Task
 from ._engine.trace import Entry, TraceKind, TraceRecord, Violation
-from ._presentation import tools
+from ._presentation import shadow_storage, tools
 from ._rules.calls import Call, Move, Phase
+from ._rules.limits import MachineLimits
+from ._rules.rights import DEFAULT_CALLER
+from ._rules.versions import DEFAULT_WINDOWS, WindowsVersion
 from ._service import current
 from ._service.coordinator import Coordinator
 from ._service.machine import Machine
@@ -59,6 +62,9 @@ class VssSystem:
         machine_name: str = "SIMHOST",
         start_time: dt.datetime = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
         trace_limit: int | None = None,
+        windows: str = DEFAULT_WINDOWS,
+        limits: MachineLimits | None = None,
+        caller: str = DEFAULT_CALLER,
     ) -> None:
         if trace_limit is not None and (
             not isinstance(trace_limit, int) or isinstance(trace_limit, bool) or trace_limit < 0
@@ -71,7 +77,16 @@ class VssSystem:
         self.machine_name = machine_name
         self.start_time = start_time
         self.trace_limit = trace_limit
-        self._machine = Machine(self.rng, machine_name, start_time, self, trace_limit=trace_limit)
+        self._machine = Machine(
+            self.rng,
+            machine_name,
+            start_time,
+            self,
+            trace_limit=trace_limit,
+            windows=windows,
+            limits=limits,
+            caller=caller,
+        )
         self._coordinator = Coordinator(self._machine)
         self.clock: VirtualClock = self._machine.clock
         self._faults = MachineFaults(self._machine, self._coordinator)
@@ -134,9 +149,60 @@ class VssSystem:
 
     # -- the machine --------------------------------------------------------------------------
 
-    def add_volume(self, name: str, *, file_system: str = "NTFS") -> Volume:
-        """Add a volume (``D:\\``, a mount folder ``C:\\Mount\\X\\``); C:\\ exists by default."""
-        return self._machine.add_volume(name, file_system=file_system)
+    def add_volume(
+        self,
+        name: str,
+        *,
+        file_system: str = "NTFS",
+        size_bytes: int | None = None,
+        local: bool = True,
+        nesting: int = 0,
+    ) -> Volume:
+        """Add a volume (``D:\\``, a mount folder ``C:\\Mount\\X\\``); C:\\ exists by default.
+        ``size_bytes`` defaults to ``limits.default_volume_bytes``; ``local=False`` is a volume
+        not mounted locally, ``nesting`` how many virtual disks deep it sits."""
+        return self._machine.add_volume(
+            name, file_system=file_system, size_bytes=size_bytes, local=local, nesting=nesting
+        )
+
+    # -- the Windows version, limits and shadow storage (docs/reference.md §6, §12) -----------
+
+    @property
+    def windows(self) -> WindowsVersion:
+        """The modelled Windows version's row of ``simulator.rules.WINDOWS_VERSIONS``."""
+        return self._machine.windows
+
+    @property
+    def limits(self) -> MachineLimits:
+        """The machine's configurable limits (``simulator.rules.MachineLimits``)."""
+        return self._machine.limits
+
+    def write_volume(self, volume: str, size: int) -> None:
+        """Overwrite ``size`` bytes on ``volume``: copy-on-write fills its newest copy's diff
+        area, and copies are deleted oldest first when it is full (docs/reference.md §6)."""
+        self._machine.storage.write(self._volume(volume), int(size))
+
+    def add_volume_data(self, volume: str, size: int) -> None:
+        """``size`` new bytes of files on ``volume``: less free space for diff areas."""
+        self._machine.storage.add_data(self._volume(volume), int(size))
+
+    def resize_shadow_storage(
+        self, for_volume: str, max_size: int | None, on_volume: str | None = None
+    ) -> None:
+        """What ``vssadmin add/resize shadowstorage`` does: the diff area of ``for_volume`` on
+        ``on_volume`` (itself by default) may grow to ``max_size`` bytes (None: UNBOUNDED)."""
+        storage = self._volume(on_volume) if on_volume is not None else None
+        self._machine.storage.resize(self._volume(for_volume), max_size, storage)
+
+    def shadow_storage_text(self, command: str = "list shadowstorage") -> str:
+        """The text of ``vssadmin list shadowstorage`` (docs/reference.md §10.5)."""
+        return shadow_storage.vssadmin_shadow_storage(self._machine, command)
+
+    def _volume(self, name: str) -> Volume:
+        found = self._machine.find_volume(name)
+        if found is None:
+            raise ValueError(f"no volume {name!r}; volumes are {', '.join(self.volume_names)}")
+        return found
 
     @property
     def volumes(self) -> list[Volume]:

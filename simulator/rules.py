@@ -25,10 +25,20 @@ from ._rules.limits import (
     MAX_FREEZE_TICKS,
     MAX_SNAPSHOTS_PER_VOLUME,
     MAX_VOLUMES_PER_SET,
+    MachineLimits,
 )
 from ._rules.providers import PROVIDER_CODES, PROVIDER_SELECTION_ORDER
 from ._rules.refusals import explain_refusal, phases_allowing
 from ._rules.requirements import CALL_REQUIREMENTS, Need, Requirement
+from ._rules.rights import CALLER_RIGHTS
+from ._rules.versions import (
+    DEFAULT_WINDOWS,
+    METHOD_INTRODUCED,
+    VERSION_ORDER,
+    WINDOWS_VERSIONS,
+    WindowsVersion,
+)
+from ._rules.volumes import VOLUME_RULES, VolumeCondition, VolumeRule
 from ._rules.writer_calls import (
     WRITER_CALLS,
     WRITER_FAILURE_CODES,
@@ -40,19 +50,25 @@ from ._rules.writer_states import FAILED_STATES, WRITER_TRANSITIONS, Outcome, Ti
 __all__ = [
     "ASYNC_CALLS",
     "BACKUP_ORDER",
+    "CALLER_RIGHTS",
     "CALLS_WHILE_PENDING",
     "CALL_REQUIREMENTS",
     "COMPONENT_CALLS",
+    "DEFAULT_WINDOWS",
     "FAILED_STATES",
     "FLUSH_AND_HOLD_TICKS",
     "FREEZE_ORDER",
     "MAX_FREEZE_TICKS",
     "MAX_SNAPSHOTS_PER_VOLUME",
     "MAX_VOLUMES_PER_SET",
+    "METHOD_INTRODUCED",
     "PROVIDER_CODES",
     "PROVIDER_SELECTION_ORDER",
     "RESTORE_PHASES",
     "THAW_ORDER",
+    "VERSION_ORDER",
+    "VOLUME_RULES",
+    "WINDOWS_VERSIONS",
     "WRITERLESS_ORDER",
     "WRITER_CALLS",
     "WRITER_FAILURE_CODES",
@@ -61,12 +77,16 @@ __all__ = [
     "WRITER_TRANSITIONS",
     "Call",
     "ComponentAccess",
+    "MachineLimits",
     "Move",
     "Need",
     "Outcome",
     "Phase",
     "Requirement",
     "Timeout",
+    "VolumeCondition",
+    "VolumeRule",
+    "WindowsVersion",
     "WriterCallRule",
     "WriterEvent",
     "explain_refusal",

@@ -71,6 +71,7 @@ __all__ = [
     "make_writer",
     "phase_of",
     "settle",
+    "succeed_all",
     "writer_status",
 ]
 
@@ -187,6 +188,13 @@ def settle(op: IVssAsync) -> int:
     with contextlib.suppress(VssError):
         op.Wait()
     return op.QueryStatus()
+
+
+def succeed_all(bc: IVssBackupComponents) -> None:
+    """SetBackupSucceeded(True) for every component of the object's BCD, as a component-mode
+    requester must before BackupComplete (docs/reference.md §3.2 row 16)."""
+    for instance, writer_id, component in _bcd_components(bc):
+        bc.SetBackupSucceeded(instance, writer_id, *_named(component), True)
 
 
 def writer_status(bc: IVssBackupComponents, writer: CVssWriter) -> VssWriterStatus | None:
@@ -394,8 +402,7 @@ def _drive_backup(
     op.Wait()
     if phase in (P.SNAPSHOT_SET_CREATED, P.SNAPSHOT_SET_FAILED):
         return
-    for instance, writer_id, component in _bcd_components(bc):
-        bc.SetBackupSucceeded(instance, writer_id, *_named(component), True)
+    succeed_all(bc)
     bc.BackupComplete().Wait()
 
 

@@ -144,7 +144,7 @@ class FaultProvider(VssProvider):
             self.act()
 
     def BeginPrepareSnapshot(
-        self, snapshot_set_id: Any, snapshot_id: Any, context: int, volume: str
+        self, snapshot_set_id: Any, snapshot_id: Any, volume: str, context: int
     ) -> None:
         self._step("BeginPrepareSnapshot", snapshot_set_id)
 

@@ -40,6 +40,19 @@ class ViolationRule(str, enum.Enum):
     PROVIDER_MISBEHAVED = (
         "provider-misbehaved"  # docs/reference.md §9: provider raised or broke the contract
     )
+    # Requester obligations Windows does not refuse but that break restores:
+    BACKUP_SUCCEEDED_NOT_SET = (
+        "backup-succeeded-not-set"  # docs/reference.md §3.2 row 16: before BackupComplete
+    )
+    FILE_RESTORE_STATUS_NOT_SET = (
+        "file-restore-status-not-set"  # docs/reference.md §3.3 row 9: before PostRestore
+    )
+    NONSELECTABLE_SUBCOMPONENT_ADDED = (
+        "nonselectable-subcomponent-added"  # docs/reference.md §7.4: never add it explicitly
+    )
+    UNNAMED_WRITER_INSTANCE = (
+        "unnamed-writer-instance"  # docs/reference.md §1.2: multi-instance writers need names
+    )
 
 
 @attrs.frozen

@@ -20,9 +20,13 @@ from .._rules.limits import (
     MAX_SNAPSHOTS_PER_VOLUME,
     MAX_VOLUMES_PER_SET,
     PROVIDER_CALL_TICKS,
+    MachineLimits,
 )
 from .._rules.providers import PROVIDER_CODES, PROVIDER_SELECTION_ORDER
 from .._rules.requirements import CALL_REQUIREMENTS
+from .._rules.rights import CALLER_RIGHTS
+from .._rules.versions import METHOD_INTRODUCED, VERSION_ORDER, WINDOWS_VERSIONS, WindowsVersion
+from .._rules.volumes import VOLUME_RULES
 from .._rules.writer_calls import WRITER_CALLS, WRITER_FAILURE_CODES, WRITER_FAILURE_CODES_EX
 from .._rules.writer_states import WRITER_TRANSITIONS, Outcome, Timeout, WriterEvent
 from .._vocabulary.clock import TICKS_PER_SECOND
@@ -125,6 +129,70 @@ def _component_calls_table() -> list[str]:
     return lines
 
 
+def _volume_rules_table() -> list[str]:
+    lines = [
+        "| The volume must be | Concerns | Refused with | Reference |",
+        "|---|---|---|---|",
+    ]
+    for rule in VOLUME_RULES:
+        concerns = "the provider choice" if rule.system_only else "the volume"
+        code = hr.name_of(getattr(rule.error, "hresult", 0))
+        lines.append(f"| {rule.condition.value} | {concerns} | {code} | {rule.source} |")
+    return lines
+
+
+_VERSION_FIELDS: list[tuple[str, str]] = [
+    ("unexpected_code", "unexpected error"),
+    ("slot_needs_gather_status", "slot freed only by GatherWriterStatus after BackupComplete"),
+    ("wait_infinite_only", "Wait takes only INFINITE"),
+    ("one_restore_instance_per_class", "one restore instance per writer class"),
+    ("concurrent_restores", "restore sessions at once"),
+    ("min_diff_area_small", "smallest diff area, volume < 500 MB"),
+    ("min_diff_area_large", "smallest diff area, larger volume"),
+    ("multiple_imports", "a transportable set imports more than once"),
+    ("vssadmin_copyright", "vssadmin copyright line"),
+]
+
+
+def _cell(row: WindowsVersion, field: str) -> str:
+    value = getattr(row, field)
+    if field == "unexpected_code":
+        return hr.name_of(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field.startswith("min_diff_area"):
+        return f"{value // (1024 * 1024)} MB"
+    return str(value)
+
+
+def _versions_table() -> list[str]:
+    lines = [
+        "| Behaviour | " + " | ".join(VERSION_ORDER) + " |",
+        "|---|" + "---|" * len(VERSION_ORDER),
+    ]
+    for field, label in _VERSION_FIELDS:
+        cells = " | ".join(_cell(WINDOWS_VERSIONS[name], field) for name in VERSION_ORDER)
+        lines.append(f"| {label} (`{field}`) | {cells} |")
+    for method, since in METHOD_INTRODUCED.items():
+        cells = " | ".join(
+            "yes" if VERSION_ORDER.index(name) >= VERSION_ORDER.index(since) else "E_NOTIMPL"
+            for name in VERSION_ORDER
+        )
+        lines.append(f"| `{method}` | {cells} |")
+    return lines
+
+
+def _limits_table() -> list[str]:
+    defaults = MachineLimits()
+    lines = ["| Field of `MachineLimits` | Default |", "|---|---|"]
+    for field in ("writer_session_slots", "max_client_accessible_copies", "concurrent_restores"):
+        value = getattr(defaults, field)
+        shown = "the Windows version's figure" if value is None else str(value)
+        lines.append(f"| `{field}` | {shown} |")
+    lines.append(f"| `default_volume_bytes` | {defaults.default_volume_bytes // 1024**3} GB |")
+    return lines
+
+
 def _codes(codes: frozenset[int]) -> str:
     return ", ".join(f"`{hr.name_of(code)}`" for code in sorted(codes))
 
@@ -203,6 +271,34 @@ def render_rules() -> str:
         f"| {HANDLER_WINDOW_TICKS // TICKS_PER_SECOND} s |",
         f"| longest wait for a provider call outside flush-and-hold (`PROVIDER_CALL_TICKS`) "
         f"| {PROVIDER_CALL_TICKS // TICKS_PER_SECOND} s |",
+        "",
+        "The machine's configurable limits (`MachineLimits`, `VssSystem(limits=...)`; reference "
+        "§6, §8):",
+        "",
+        *_limits_table(),
+        "",
+        "## 6. Volumes and contexts (`VOLUME_RULES`, reference §7.6, §9)",
+        "",
+        "AddToSnapshotSet checks these in order. A rule that concerns the provider choice skips "
+        "a provider for GUID_NULL (VSS_E_VOLUME_NOT_SUPPORTED when none is left) and refuses a "
+        "named one with VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER.",
+        "",
+        *_volume_rules_table(),
+        "",
+        "## 7. Callers (`CALLER_RIGHTS`, reference §3.1)",
+        "",
+        "InitializeForBackup and InitializeForRestore take a caller with the backup privilege: "
+        + ", ".join(
+            f"`{name}` ({'yes' if ok else 'no: E_ACCESSDENIED'})"
+            for name, ok in CALLER_RIGHTS.items()
+        )
+        + ".",
+        "",
+        "## 8. Windows versions (`WINDOWS_VERSIONS`, `METHOD_INTRODUCED`, reference §12)",
+        "",
+        "`VssSystem(windows=...)` picks a column; the default is the newest.",
+        "",
+        *_versions_table(),
         "",
     ]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from .tool_words import last_error, state_label
 
 if TYPE_CHECKING:
     from .._service.coordinator import Coordinator
+    from .._service.machine import Machine
 
 __all__ = [
     "UNSIMULATED",
@@ -29,6 +30,7 @@ __all__ = [
     "parse_vssadmin",
     "state_label",
     "vssadmin",
+    "vssadmin_banner",
 ]
 
 #: Options each simulated vssadmin command takes (True: ``/name=value``, False: a flag).
@@ -114,7 +116,7 @@ def vssadmin(coordinator: Coordinator, command: str | Sequence[str]) -> str:
         return "".join(f"{line}\n" for line in vssadmin_text.USAGE)
     machine = coordinator.machine
     if parsed.name == "list writers":
-        return vssadmin_text.list_writers(coordinator.identify_writers())
+        return vssadmin_text.list_writers(machine, coordinator.identify_writers())
     if parsed.name == "list providers":
         return vssadmin_text.list_providers(machine)
     if parsed.name == "list shadows":
@@ -150,3 +152,8 @@ def diskshadow(coordinator: Coordinator, command: str) -> str:
         f"diskshadow {command!r} is not simulated; try 'list writers [status|metadata|detailed]', "
         "'list providers' or 'list shadows all'"
     )
+
+
+def vssadmin_banner(machine: Machine) -> str:
+    """vssadmin's first two lines, the copyright line following the Windows version (§10.1)."""
+    return "".join(f"{line}\n" for line in vssadmin_text.banner(machine)[:2])

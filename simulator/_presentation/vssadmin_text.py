@@ -33,6 +33,7 @@ __all__ = [
     "BANNER",
     "NO_ITEMS",
     "USAGE",
+    "banner",
     "list_providers",
     "list_shadows",
     "list_writers",
@@ -45,6 +46,13 @@ BANNER = (
     "",
 )
 NO_ITEMS = "No items found that satisfy the query."
+
+
+def banner(machine: Machine) -> tuple[str, ...]:
+    """vssadmin's banner; its copyright line follows the machine's Windows version (§10.1, §12)."""
+    return (BANNER[0], machine.windows.vssadmin_copyright, "")
+
+
 #: The usage screen for a command vssadmin rejects, as captured on a server SKU (vssadmin 10.0).
 USAGE = (
     *BANNER,
@@ -72,7 +80,7 @@ def _text(lines: Iterable[str]) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-def list_writers(cores: Sequence[WriterCore]) -> str:
+def list_writers(machine: Machine, cores: Sequence[WriterCore]) -> str:
     """``vssadmin list writers``: each writer's state and error after its latest session."""
     blocks = [
         (
@@ -84,7 +92,7 @@ def list_writers(cores: Sequence[WriterCore]) -> str:
         )
         for core in cores
     ]
-    return _text(BANNER) + "\n".join(_text(block) for block in blocks)
+    return _text(banner(machine)) + "\n".join(_text(block) for block in blocks)
 
 
 def list_providers(machine: Machine) -> str:
@@ -98,7 +106,7 @@ def list_providers(machine: Machine) -> str:
         )
         for p in machine.providers
     ]
-    return _text(BANNER) + "\n".join(_text(block) for block in blocks)
+    return _text(banner(machine)) + "\n".join(_text(block) for block in blocks)
 
 
 def system_copies(
@@ -119,7 +127,7 @@ def system_copies(
 def list_shadows(machine: Machine, copies: Sequence[Snapshot]) -> str:
     """``vssadmin list shadows``: the copies grouped by set, "No items found" when none."""
     if not copies:
-        return _text((*BANNER, NO_ITEMS))
+        return _text((*banner(machine), NO_ITEMS))
     sets: dict[uuid.UUID, list[Snapshot]] = {}
     for snapshot in copies:
         sets.setdefault(snapshot.snapshot_set_id, []).append(snapshot)
@@ -145,4 +153,4 @@ def list_shadows(machine: Machine, copies: Sequence[Snapshot]) -> str:
                 f"         Attributes: {', '.join(words)}",
             ]
         blocks.append(_text(lines))
-    return _text(BANNER) + "\n".join(blocks)
+    return _text(banner(machine)) + "\n".join(blocks)

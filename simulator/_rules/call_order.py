@@ -51,6 +51,45 @@ def call_order(
     return MappingProxyType(table)
 
 
+#: Writer classes and instances are chosen before GatherWriterMetadata (§3.2 row 4).
+_WRITER_SELECTION: Mapping[Call, _Cell] = {
+    C.ENABLE_WRITER_CLASSES: STAY,
+    C.DISABLE_WRITER_CLASSES: STAY,
+    C.DISABLE_WRITER_INSTANCES: STAY,
+}
+#: Shadow copies already on the machine are managed from a backup object while no set of its
+#: own is in creation (§3.2 "other members", §3.6).
+_MANAGEMENT: Mapping[Call, _Cell] = {
+    C.EXPOSE_SNAPSHOT: STAY,
+    C.UNEXPOSE_SNAPSHOT: STAY,
+    C.BREAK_SNAPSHOT_SET: STAY,
+    C.BREAK_SNAPSHOT_SET_EX: STAY,
+    C.REVERT_TO_SNAPSHOT: STAY,
+    C.QUERY_REVERT_STATUS: STAY,
+    C.PRE_FAST_RECOVERY: STAY,
+    C.FAST_RECOVERY: STAY,
+}
+#: Paths are normalized before AddToSnapshotSet (§3.6).
+_PATHS: Mapping[Call, _Cell] = {C.GET_ROOT_AND_LOGICAL_PREFIX_PATHS: STAY}
+#: The restore setters of the loaded BCD, before PreRestore (§3.3 row 6, §7.3).
+_RESTORE_SETTERS: Mapping[Call, _Cell] = {
+    C.SET_SELECTED_FOR_RESTORE_EX: STAY,
+    C.ADD_RESTORE_SUBCOMPONENT: STAY,
+    C.SET_RESTORE_OPTIONS: STAY,
+    C.SET_ADDITIONAL_RESTORES: STAY,
+    C.ADD_NEW_TARGET: STAY,
+    C.ADD_ALTERNATIVE_LOCATION_MAPPING: STAY,
+    C.SET_AUTHORITATIVE_RESTORE: STAY,
+    C.SET_ROLL_FORWARD: STAY,
+    C.SET_RESTORE_NAME: STAY,
+    C.SET_PREVIOUS_BACKUP_STAMP: STAY,
+}
+#: A LUN resynchronization starts from InitializeForRestore (§3.6).
+_RECOVERY: Mapping[Call, _Cell] = {
+    C.ADD_SNAPSHOT_TO_RECOVERY_SET: STAY,
+    C.RECOVER_SET: STAY,
+}
+
 #: (phase, call) -> move, for contexts that involve writers (docs/reference.md §3.2, §3.3).
 BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
     {
@@ -64,6 +103,10 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
         # repeated until PrepareForBackup (row 3); AbortBackup with nothing under way is ignored
         # (row x).
         P.BACKUP_INITIALIZED: {
+            **_WRITER_SELECTION,
+            **_MANAGEMENT,
+            **_PATHS,
+            C.IMPORT_SNAPSHOTS: STAY,
             C.SET_CONTEXT: P.CONTEXT_SET,
             C.SET_BACKUP_STATE: STAY,
             C.GATHER_WRITER_METADATA: P.METADATA_GATHERED,
@@ -75,6 +118,10 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
             C.RELEASE: P.RELEASED,
         },
         P.CONTEXT_SET: {
+            **_WRITER_SELECTION,
+            **_MANAGEMENT,
+            **_PATHS,
+            C.IMPORT_SNAPSHOTS: STAY,
             C.SET_BACKUP_STATE: STAY,
             C.GATHER_WRITER_METADATA: P.METADATA_GATHERED,
             C.IS_VOLUME_SUPPORTED: STAY,
@@ -87,9 +134,12 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
         # Selecting components: after GatherWriterMetadata, before PrepareForBackup (rows 7, 11);
         # StartSnapshotSet once the writers are known (row 8).
         P.METADATA_GATHERED: {
+            **_MANAGEMENT,
+            **_PATHS,
             C.SET_BACKUP_STATE: STAY,
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.ADD_COMPONENT: STAY,
             C.SET_BACKUP_OPTIONS: STAY,
@@ -110,9 +160,11 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
         # (row 12, CALL_REQUIREMENTS); AbortBackup is required from here until DoSnapshotSet
         # returns (row x).
         P.SNAPSHOT_SET_STARTED: {
+            **_PATHS,
             C.SET_BACKUP_STATE: STAY,
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.ADD_COMPONENT: STAY,
             C.SET_BACKUP_OPTIONS: STAY,
@@ -132,8 +184,10 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
         },
         # The set stays open until DoSnapshotSet, which fixes it (row 14, §9).
         P.PREPARED_FOR_BACKUP: {
+            **_PATHS,
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.IS_VOLUME_SUPPORTED: STAY,
             C.ADD_TO_SNAPSHOT_SET: STAY,
@@ -154,8 +208,10 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
         # After a successful DoSnapshotSet: properties, SetBackupSucceeded, BackupComplete (rows
         # 15-17).
         P.SNAPSHOT_SET_CREATED: {
+            **_MANAGEMENT,
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.IS_VOLUME_SUPPORTED: STAY,
             C.GET_SNAPSHOT_PROPERTIES: STAY,
@@ -177,8 +233,10 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
         # A failed DoSnapshotSet leaves only reading, AbortBackup and Release (row 17: never
         # BackupComplete).
         P.SNAPSHOT_SET_FAILED: {
+            **_MANAGEMENT,
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.IS_VOLUME_SUPPORTED: STAY,
             C.ABORT_BACKUP: P.BACKUP_ABORTED,
@@ -195,8 +253,10 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
             C.RELEASE: P.RELEASED,
         },
         P.BACKUP_COMPLETED: {
+            **_MANAGEMENT,
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.IS_VOLUME_SUPPORTED: STAY,
             C.GET_SNAPSHOT_PROPERTIES: STAY,
@@ -214,8 +274,10 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
             C.RELEASE: P.RELEASED,
         },
         P.BACKUP_ABORTED: {
+            **_MANAGEMENT,
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.IS_VOLUME_SUPPORTED: STAY,
             C.ABORT_BACKUP: STAY,
@@ -232,8 +294,10 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
             C.RELEASE: P.RELEASED,
         },
         # Restore (§3.3): components are read from the loaded BCD; SetBackupState is taken while
-        # initializing a restore, as VShadow calls it ([INF]).
+        # initializing a restore, as VShadow calls it ([INF]). Query is a backup call (§3.6).
         P.RESTORE_INITIALIZED: {
+            C.SET_PREVIOUS_BACKUP_STAMP: STAY,
+            **_RECOVERY,
             C.SET_BACKUP_STATE: STAY,
             C.SET_RESTORE_STATE: STAY,
             C.GATHER_WRITER_METADATA: P.RESTORE_METADATA_GATHERED,
@@ -241,15 +305,17 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
             C.GET_WRITER_COMPONENTS_COUNT: STAY,
             C.GET_WRITER_COMPONENTS: STAY,
             C.DELETE_SNAPSHOTS: STAY,
-            C.QUERY: STAY,
             C.GET_SESSION_ID: STAY,
             C.RELEASE: P.RELEASED,
         },
         # Selection needs the live writers (§3.3 row 6).
         P.RESTORE_METADATA_GATHERED: {
+            **_RESTORE_SETTERS,
+            **_RECOVERY,
             C.SET_RESTORE_STATE: STAY,
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.IS_VOLUME_SUPPORTED: STAY,
             C.GATHER_WRITER_STATUS: STAY,
@@ -262,13 +328,13 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
             C.PRE_RESTORE: P.PRE_RESTORED,
             C.SAVE_AS_XML: STAY,
             C.DELETE_SNAPSHOTS: STAY,
-            C.QUERY: STAY,
             C.GET_SESSION_ID: STAY,
             C.RELEASE: P.RELEASED,
         },
         P.PRE_RESTORED: {
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.IS_VOLUME_SUPPORTED: STAY,
             C.GATHER_WRITER_STATUS: STAY,
@@ -281,13 +347,13 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
             C.POST_RESTORE: P.POST_RESTORED,
             C.SAVE_AS_XML: STAY,
             C.DELETE_SNAPSHOTS: STAY,
-            C.QUERY: STAY,
             C.GET_SESSION_ID: STAY,
             C.RELEASE: P.RELEASED,
         },
         P.POST_RESTORED: {
             C.GET_WRITER_METADATA_COUNT: STAY,
             C.GET_WRITER_METADATA: STAY,
+            C.GET_WRITER_METADATA_EX: STAY,
             C.FREE_WRITER_METADATA: STAY,
             C.IS_VOLUME_SUPPORTED: STAY,
             C.GATHER_WRITER_STATUS: STAY,
@@ -298,7 +364,6 @@ BACKUP_ORDER: Mapping[tuple[Phase, Call], Move] = call_order(
             C.GET_WRITER_COMPONENTS: STAY,
             C.SAVE_AS_XML: STAY,
             C.DELETE_SNAPSHOTS: STAY,
-            C.QUERY: STAY,
             C.GET_SESSION_ID: STAY,
             C.RELEASE: P.RELEASED,
         },
@@ -344,6 +409,10 @@ ASYNC_CALLS = frozenset(
         C.BACKUP_COMPLETE,
         C.PRE_RESTORE,
         C.POST_RESTORE,
+        C.IMPORT_SNAPSHOTS,
+        C.BREAK_SNAPSHOT_SET_EX,
+        C.QUERY_REVERT_STATUS,
+        C.RECOVER_SET,
     }
 )
 

@@ -16,12 +16,15 @@ from types import MappingProxyType
 import attrs
 
 from .._vocabulary.errors import (
+    VssAccessDenied,
     VssBadState,
     VssError,
+    VssNotImplemented,
     VssObjectNotFound,
     VssSnapshotSetInProgress,
 )
 from .calls import Call
+from .versions import METHOD_INTRODUCED
 
 __all__ = ["CALL_REQUIREMENTS", "Need", "Requirement", "explain_need"]
 
@@ -38,6 +41,15 @@ class Requirement(enum.Enum):
     NO_SET_IN_CREATION = "no other snapshot set in creation on the machine"
     BACKED_UP_IN_COMPONENT_MODE = "a backup made in component mode"
     WRITER_RUNNING = "the component's writer running (it answered GatherWriterMetadata)"
+    CALLER_MAY_BACK_UP = "a caller with administrator or backup-operator rights"
+    METHOD_ON_THIS_VERSION = "a Windows version that has this method"
+    RESTORE_SLOT_FREE = "fewer restore sessions in progress than the machine allows"
+    TARGET_INSTANCE_RUNNING = (
+        "GUID_NULL or the instance id of a running instance of the same writer class"
+    )
+    COMPONENT_SELECTED_FOR_RESTORE = "its component selected with SetSelectedForRestore first"
+    BCD_LOADED = "InitializeForBackup given the saved Backup Components Document"
+    RECOVERY_SET_NOT_EMPTY = "a shadow copy added with AddSnapshotToRecoverySet first"
 
 
 @attrs.frozen
@@ -52,9 +64,43 @@ class Need:
 R = Requirement
 C = Call
 
+_RIGHTS = Need(R.CALLER_MAY_BACK_UP, VssAccessDenied, "§3.1, §3.2 row 1 [INF]")
+_RUNNING_RESTORE = (
+    Need(R.BACKED_UP_IN_COMPONENT_MODE, VssBadState, "§3.3 row 6"),
+    Need(R.WRITER_RUNNING, VssObjectNotFound, "§3.3 row 6"),
+)
+
+
+def _on_this_version(call: Call) -> tuple[Need, ...]:
+    """The version row of a method introduced after Server 2003 (§12)."""
+    if call.value not in METHOD_INTRODUCED:
+        return ()
+    return (Need(R.METHOD_ON_THIS_VERSION, VssNotImplemented, "§12 [INF]"),)
+
+
+_LISTED: dict[Call, tuple[Need, ...]] = {
+    C.INITIALIZE_FOR_BACKUP: (_RIGHTS,),
+    C.INITIALIZE_FOR_RESTORE: (
+        _RIGHTS,
+        Need(R.RESTORE_SLOT_FREE, VssBadState, "§6, §8 [INF]"),
+    ),
+    C.SET_SELECTED_FOR_RESTORE_EX: (
+        *_RUNNING_RESTORE,
+        Need(R.TARGET_INSTANCE_RUNNING, VssObjectNotFound, "§3.6"),
+    ),
+    C.ADD_RESTORE_SUBCOMPONENT: (Need(R.COMPONENT_SELECTED_FOR_RESTORE, VssBadState, "§3.6"),),
+    C.IMPORT_SNAPSHOTS: (Need(R.BCD_LOADED, VssBadState, "§3.2 row 1, §3.6"),),
+    C.RECOVER_SET: (Need(R.RECOVERY_SET_NOT_EMPTY, VssBadState, "§3.6"),),
+}
+
 #: call -> what it needs, checked in this order.
 CALL_REQUIREMENTS: Mapping[Call, tuple[Need, ...]] = MappingProxyType(
     {
+        **{
+            call: _on_this_version(call) + _LISTED.get(call, ())
+            for call in Call
+            if call in _LISTED or _on_this_version(call)
+        },
         C.ADD_COMPONENT: (Need(R.COMPONENT_MODE, VssBadState, "§3.2 row 7"),),
         C.START_SNAPSHOT_SET: (
             Need(R.SPECIFIC_CONTEXT, VssBadState, "§7.6"),
@@ -63,10 +109,7 @@ CALL_REQUIREMENTS: Mapping[Call, tuple[Need, ...]] = MappingProxyType(
         C.PREPARE_FOR_BACKUP: (Need(R.BACKUP_STATE_SET, VssBadState, "§3.2 row 12"),),
         C.GET_WRITER_STATUS_COUNT: (Need(R.WRITER_STATUS_GATHERED, VssBadState, "§3.2 row 13"),),
         C.GET_WRITER_STATUS: (Need(R.WRITER_STATUS_GATHERED, VssBadState, "§3.2 row 13"),),
-        C.SET_SELECTED_FOR_RESTORE: (
-            Need(R.BACKED_UP_IN_COMPONENT_MODE, VssBadState, "§3.3 row 6"),
-            Need(R.WRITER_RUNNING, VssObjectNotFound, "§3.3 row 6"),
-        ),
+        C.SET_SELECTED_FOR_RESTORE: _RUNNING_RESTORE,
     }
 )
 

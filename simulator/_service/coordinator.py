@@ -9,19 +9,27 @@ Policies where the documentation is silent ([INF], docs/design.md):
 * A writer that failed in a session gets no further events there except Abort and BackupShutdown.
 * BackupShutdown goes to every writer that received an event of the session.
 * Release of an object whose set is still in creation aborts the set first.
+* Cancel (IVssAsync) of GatherWriterMetadata, PrepareForBackup or BackupComplete takes effect
+  before the next writer's event: the writers not reached get none; a cancelled
+  GatherWriterMetadata forgets the writers identified so far (it may be called again); a
+  cancelled PrepareForBackup sends OnAbort to the writers that joined (the requester still calls
+  AbortBackup, §3.1); a cancelled BackupComplete leaves the writers reached as they are.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from .._documents.backup_document import WriterComponentsEntry
+from .._documents.component_views import IVssWriterComponents
 from .._documents.metadata_builder import IVssCreateWriterMetadataEx
 from .._documents.metadata_examine import IVssExamineWriterMetadata
 from .._engine.trace import TraceKind, ViolationRule
+from .._rules.component_calls import ComponentAccess
 from .._rules.writer_states import WriterEvent
 from .._vocabulary.enums import GUID_NULL, VSS_WRITER_STATE, VSS_WRITERRESTORE_ENUM
 from .aborting import Aborts
-from .creation import SetCreation
+from .creation import Cancelled, SetCreation
 from .delivery import EventDelivery, compiled
 from .machine import Machine
 from .participation import (
@@ -54,14 +62,39 @@ class Coordinator:
         self.delivery = EventDelivery(machine)
         self.aborts = Aborts(machine, self.delivery)
         self._creation = SetCreation(machine, self.delivery, self.aborts)
+        #: the sessions whose BackupComplete ran to its end
+        self.completed: set[uuid.UUID] = set()
 
     # -- Identify (GatherWriterMetadata) ---------------------------------------------------------
 
+    @staticmethod
+    def _cancelled(session: Session) -> bool:
+        """Whether IVssAsync.Cancel was called, checked between two writers' events (no
+        scheduling point of its own: a handler that takes time lets the requester cancel)."""
+        return session.cancel_requested
+
     def gather_writer_metadata(self, session: Session) -> None:
-        """Identify goes to every subscribed writer (§1.4, §3.2 row 5)."""
+        """Identify goes to every subscribed writer the session includes and that has a free
+        session slot (§1.4, §3.2 rows 4–5, §8)."""
         self._scheduler.checkpoint()
         deliver = self.delivery.deliver
+        slots = self.machine.slots
         for core in list(self.machine.writers):
+            if not session.selection.includes(core.writer_id, core.instance_id):
+                continue
+            if self._cancelled(session):
+                session.writers.clear()
+                raise Cancelled()
+            if not slots.take(core, session.session_id):
+                self.machine.record(
+                    TraceKind.FAULT,
+                    "no session slot",
+                    session,
+                    core.name,
+                    detail=f"the writer holds {slots.per_writer} sessions already: "
+                    "VSS_E_WRITER_STATUS_NOT_AVAILABLE (docs/reference.md §8)",
+                )
+                continue
             ws = WriterInSession(core)
             session.contacted.append(ws)
             builder = IVssCreateWriterMetadataEx(core.identity)
@@ -92,6 +125,7 @@ class Coordinator:
             lambda: self.gather_writer_metadata(session), "GatherWriterMetadata"
         )
         machine.scheduler.join(task)
+        machine.slots.end(session.session_id)
         return [ws.core for ws in session.writers.values()]
 
     # -- PrepareForBackup ------------------------------------------------------------------------
@@ -101,6 +135,9 @@ class Coordinator:
         self._scheduler.checkpoint()
         delivery = self.delivery
         for ws in backup_participants(session):
+            if self._cancelled(session):
+                self.aborts.abort_writers(session)
+                raise Cancelled()
             ws.joined = True
             delivery.deliver(
                 session, ws, _PREPARE_BACKUP, delivery.components(session, ws, E.PREPARE_BACKUP)
@@ -137,17 +174,28 @@ class Coordinator:
     # -- BackupComplete, BackupShutdown ----------------------------------------------------------
 
     def backup_complete(self, session: Session) -> None:
-        """BackupComplete to writers waiting for it (§3.2 row 17)."""
+        """BackupComplete to writers waiting for it (§3.2 row 17); from 2008 R2 on the writers'
+        session slots are free when it ends (§8)."""
         self._scheduler.checkpoint()
         delivery = self.delivery
         for ws in session.writers.values():
             if ws.state is WS.VSS_WS_WAITING_FOR_BACKUP_COMPLETE:
+                if self._cancelled(session):
+                    raise Cancelled()
                 delivery.deliver(
                     session,
                     ws,
                     _BACKUP_COMPLETE,
                     delivery.components(session, ws, E.BACKUP_COMPLETE),
                 )
+        self.completed.add(session.session_id)
+        if not self.machine.windows.slot_needs_gather_status:
+            self.machine.slots.free(session.session_id)
+
+    def writer_status_gathered(self, session: Session) -> None:
+        """A GatherWriterStatus completed: after BackupComplete it frees the slots (§8)."""
+        if session.session_id in self.completed:
+            self.machine.slots.free(session.session_id)
 
     def release(self, session: Session) -> None:
         """Release: abort a set left in creation, BackupShutdown, delete auto-release copies."""
@@ -156,47 +204,62 @@ class Coordinator:
                 TraceKind.FAULT, "abort", session, detail="released while a set was in creation"
             )
             self.abort_backup(session)
+        machine = self.machine
         if not session.restore:
             set_id = session.snapshot_set_id if session.snapshot_created else GUID_NULL
             deliver = self.delivery.deliver
-            told: set[int] = set()
+            told: set[WriterCore] = set()
             for ws in session.contacted:
                 # Once per writer, even when a failed GatherWriterMetadata was retried.
-                if id(ws.core) not in told:
-                    told.add(id(ws.core))
+                if ws.core not in told:
+                    told.add(ws.core)
                     deliver(session, ws, _BACKUP_SHUTDOWN, set_id)
-        self.machine.release_snapshots(session)
+        machine.release_snapshots(session)
+        machine.restores.discard(session.session_id)
+        # On 2008 SP2 and earlier only GatherWriterStatus after BackupComplete frees the slots
+        # of a backup that got that far (§8, [INF]).
+        if not (machine.windows.slot_needs_gather_status and session.session_id in self.completed):
+            machine.slots.end(session.session_id)
+        self.completed.discard(session.session_id)
 
     # -- Restore (§3.3, §4.4) --------------------------------------------------------------------
 
+    def _participants(
+        self, session: Session
+    ) -> list[tuple[WriterInSession, WriterComponentsEntry]]:
+        machine = self.machine
+
+        def unnamed(ws: WriterInSession, why: str) -> None:
+            machine.violation(ViolationRule.UNNAMED_WRITER_INSTANCE, why, ws.core, session=session)
+
+        return restore_participants(
+            session, unnamed, one_per_class=machine.windows.one_restore_instance_per_class
+        )
+
+    @staticmethod
+    def _view(
+        ws: WriterInSession, entry: WriterComponentsEntry, access: ComponentAccess
+    ) -> IVssWriterComponents:
+        return IVssWriterComponents(entry, access, ws.core.report)
+
     def pre_restore(self, session: Session) -> None:
-        """PreRestore to the restore participants."""
+        """PreRestore to the restore participants, each with the components routed to it."""
         self._scheduler.checkpoint()
-        delivery = self.delivery
-        for ws in restore_participants(session):
+        deliver = self.delivery.deliver
+        for ws, entry in self._participants(session):
             ws.joined = True
-            delivery.deliver(
-                session,
-                ws,
-                _PRE_RESTORE,
-                delivery.restore_components(session, ws, E.PRE_RESTORE),
-            )
+            deliver(session, ws, _PRE_RESTORE, self._view(ws, entry, ComponentAccess.PRE_RESTORE))
 
     def post_restore(self, session: Session) -> None:
         """PostRestore to the writers that took PreRestore and did not fail it. A writer whose
         restore method is VSS_WRE_IF_REPLACE_FAILS gets it only when one of its selected
         components' files failed to restore (§4.4; VSS_RS_FAILED is the sign, [INF])."""
         self._scheduler.checkpoint()
-        delivery = self.delivery
-        for ws in restore_participants(session):
+        deliver = self.delivery.deliver
+        for ws, entry in self._participants(session):
             if not ws.joined:
                 continue
             only_if_failed = writer_restore(ws) == VSS_WRITERRESTORE_ENUM.VSS_WRE_IF_REPLACE_FAILS
             if only_if_failed and not restore_failed(session, ws):
                 continue
-            delivery.deliver(
-                session,
-                ws,
-                _POST_RESTORE,
-                delivery.restore_components(session, ws, E.POST_RESTORE),
-            )
+            deliver(session, ws, _POST_RESTORE, self._view(ws, entry, ComponentAccess.POST_RESTORE))

@@ -97,8 +97,8 @@ class SetCreation:
                 "BeginPrepareSnapshot",
                 set_id,
                 plan.snapshot_id,
-                session.context,
                 plan.volume.name,
+                session.context,
             )
         session.providers_prepared = True
         for provider in providers:
@@ -164,6 +164,7 @@ class SetCreation:
         session.current_level = None
         for provider in providers:
             self._provider_step(session, providers, provider, "PreFinalCommitSnapshots", set_id)
+        for provider in providers:
             self._provider_step(session, providers, provider, "PostFinalCommitSnapshots", set_id)
         # PostSnapshot: a failure here does not abort the set (§4.2).
         self._step(session)

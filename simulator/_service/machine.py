@@ -20,29 +20,38 @@ from .._engine.guids import GuidSource
 from .._engine.recorder import TraceRecorder
 from .._engine.scheduler import GreenletExit, Scheduler, Task
 from .._engine.trace import Entry, TraceKind, ViolationRule
+from .._rules.limits import MachineLimits
 from .._rules.providers import PROVIDER_SELECTION_ORDER
+from .._rules.rights import DEFAULT_CALLER, caller_may_back_up
+from .._rules.versions import DEFAULT_WINDOWS, WindowsVersion, windows_version
 from .._vocabulary.clock import VirtualClock
-from .._vocabulary.enums import GUID_NULL, VSS_OBJECT_TYPE, VSS_SNAPSHOT_STATE
+from .._vocabulary.enums import (
+    GUID_NULL,
+    VSS_OBJECT_TYPE,
+    VSS_SNAPSHOT_STATE,
+    VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
+)
 from .._vocabulary.errors import (
     VssError,
     VssInvalidArg,
-    VssMaximumNumberOfSnapshotsReached,
     VssObjectAlreadyExists,
     VssObjectNotFound,
     VssProviderAlreadyRegistered,
     VssProviderNotRegistered,
-    VssVolumeNotSupported,
-    VssVolumeNotSupportedByProvider,
 )
 from .creation_lock import CreationLock
+from .diff_area import ShadowStorage
 from .provider_calls import call_provider
 from .providers import Snapshot, SystemProvider, VssProvider
 from .records import Invocation, Session, Volume, WriterCore, record_violation
+from .session_slots import SessionSlots
+from .volume_checks import choose_provider, provider_accepts
 
 __all__ = ["Machine"]
 
 _FILETIME_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
 _DRIVE = re.compile(r"^[A-Za-z]:\\?$")
+_CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
 
 
 class Machine:
@@ -56,6 +65,9 @@ class Machine:
         owner: object,
         *,
         trace_limit: int | None = None,
+        windows: str = DEFAULT_WINDOWS,
+        limits: MachineLimits | None = None,
+        caller: str = DEFAULT_CALLER,
     ) -> None:
         self.rng = rng
         self.machine_name = machine_name
@@ -67,10 +79,25 @@ class Machine:
         self.recorder = TraceRecorder(self.clock, self.scheduler, trace_limit)
         self.guids = GuidSource(rng)
         self.creation_lock = CreationLock()
+        #: the Windows version modelled: its row of ``WINDOWS_VERSIONS`` (docs/reference.md §12)
+        self.windows: WindowsVersion = windows_version(windows)
+        #: the configurable limits (docs/reference.md §6, §8)
+        self.limits = limits if limits is not None else MachineLimits()
+        caller_may_back_up(caller)  # an unknown caller is refused here
+        #: the account requesters run as (docs/reference.md §3.1)
+        self.caller = caller
         self.writers: list[WriterCore] = []
         self._volumes: dict[str, Volume] = {}
-        self.providers: list[VssProvider] = [SystemProvider()]
         self.snapshots: dict[uuid.UUID, Snapshot] = {}
+        self.storage = ShadowStorage(
+            self.snapshots, self.recorder, lambda: self.windows, self.find_volume
+        )
+        self.providers: list[VssProvider] = [SystemProvider(self.storage)]
+        self.slots = SessionSlots(self.limits.writer_session_slots)
+        #: the sessions initialized for a restore and not released yet
+        self.restores: set[uuid.UUID] = set()
+        #: volume -> the id of the copy it is being reverted to (RevertToSnapshot)
+        self.reverts: dict[str, uuid.UUID] = {}
         self._shadow_devices = 0
         self._tasks = 0
         #: what to do when a user task ends: bury the requester objects it made (COM releases
@@ -178,7 +205,15 @@ class Machine:
 
     # -- volumes and paths ------------------------------------------------------------------------
 
-    def add_volume(self, name: str, *, file_system: str = "NTFS") -> Volume:
+    def add_volume(
+        self,
+        name: str,
+        *,
+        file_system: str = "NTFS",
+        size_bytes: int | None = None,
+        local: bool = True,
+        nesting: int = 0,
+    ) -> Volume:
         """Add a volume (``D:\\``, a mount folder ``C:\\Mount\\X\\``)."""
         if _DRIVE.match(name) and not name.endswith("\\"):
             name += "\\"
@@ -192,6 +227,9 @@ class Machine:
             guid_path=f"\\\\?\\Volume{{{self.guids.new()}}}\\",
             file_system=file_system,
             device=f"\\Device\\HarddiskVolume{number + 1}",
+            size_bytes=size_bytes if size_bytes is not None else self.limits.default_volume_bytes,
+            local=local,
+            nesting=nesting,
         )
         self._volumes[name.lower()] = volume
         self._volumes[volume.guid_path.lower()] = volume
@@ -242,10 +280,12 @@ class Machine:
     # -- providers --------------------------------------------------------------------------------
 
     def register_provider(self, provider: VssProvider) -> None:
+        """Register ``provider``; VSS loads it (OnLoad, docs/reference.md §9)."""
         if any(p.provider_id == provider.provider_id for p in self.providers):
             raise VssProviderAlreadyRegistered(
                 f"a provider with id {provider.provider_id} is registered already"
             )
+        provider.OnLoad(None)
         self.providers.append(provider)
 
     def providers_for(self, provider_id: uuid.UUID) -> list[VssProvider]:
@@ -258,33 +298,20 @@ class Machine:
                 return [provider]
         raise VssProviderNotRegistered(f"no provider with id {provider_id} is registered")
 
-    @staticmethod
-    def supports(provider: VssProvider, volume: str) -> bool:
-        try:
-            return bool(provider.IsVolumeSupported(volume))
-        except Exception:
-            return False
+    def supports(self, provider: VssProvider, volume: Volume, context: int = 0) -> bool:
+        """Whether ``provider`` may shadow ``volume`` in ``context``: the volume rules, then the
+        provider itself (SetContext, IsVolumeSupported)."""
+        return provider_accepts(self, provider, volume, context)
 
-    def choose_provider(self, provider_id: uuid.UUID, volume: Volume) -> VssProvider:
-        candidates = self.providers_for(provider_id)
-        for provider in candidates:
-            if self.supports(provider, volume.name):
-                existing = sum(
-                    1
-                    for s in self.snapshots.values()
-                    if s.original_volume == volume.name and s.provider_id == provider.provider_id
-                )
-                if existing >= provider.max_snapshots_per_volume:
-                    raise VssMaximumNumberOfSnapshotsReached(
-                        f"{volume.name} holds {existing} shadow copies of "
-                        f"{provider.provider_name}, its limit (docs/reference.md §6)"
-                    )
-                return provider
-        if provider_id == GUID_NULL:
-            raise VssVolumeNotSupported(f"no provider supports {volume.name}")
-        raise VssVolumeNotSupportedByProvider(
-            f"{candidates[0].provider_name} does not support {volume.name}"
-        )
+    def choose_provider(
+        self, provider_id: uuid.UUID, volume: Volume, context: int = 0
+    ) -> VssProvider:
+        """The provider AddToSnapshotSet uses for ``volume`` (docs/reference.md §3.2 row 10, §9)."""
+        return choose_provider(self, provider_id, volume, context)
+
+    def provider_of(self, snapshot: Snapshot) -> VssProvider | None:
+        """The registered provider that made ``snapshot``."""
+        return next((p for p in self.providers if p.provider_id == snapshot.provider_id), None)
 
     # -- shadow copies ----------------------------------------------------------------------------
 
@@ -298,9 +325,38 @@ class Machine:
         return (start + self.clock.ticks) * 10
 
     def publish(self, session: Session) -> None:
+        """The set's copies exist; beyond ``max_client_accessible_copies`` client-accessible
+        copies of a volume the oldest are deleted (docs/reference.md §6, [INF])."""
         for plan in session.planned.values():
             if plan.snapshot is not None:
                 self.snapshots[plan.snapshot.snapshot_id] = plan.snapshot
+        cap = self.limits.max_client_accessible_copies
+        for plan in session.planned.values():
+            accessible = [
+                s
+                for s in self.snapshots.values()
+                if s.original_volume == plan.volume.name and s.attributes & _CLIENT_ACCESSIBLE
+            ]
+            for oldest in accessible[: max(len(accessible) - cap, 0)]:
+                oldest.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
+                del self.snapshots[oldest.snapshot_id]
+                self.storage.forget(oldest.snapshot_id)
+                self.record(
+                    TraceKind.FAULT,
+                    "shadow copy deleted",
+                    session,
+                    detail=f"oldest client-accessible copy {oldest.snapshot_id} of "
+                    f"{plan.volume.name}: at most {cap} are kept",
+                )
+
+    def may_back_up(self) -> bool:
+        """Whether the machine's caller holds the backup privilege (docs/reference.md §3.1)."""
+        return caller_may_back_up(self.caller)
+
+    def restore_cap(self) -> int:
+        """How many restore sessions may be in progress at once (docs/reference.md §6, §12)."""
+        configured = self.limits.concurrent_restores
+        return configured if configured is not None else self.windows.concurrent_restores
 
     def discard(self, session: Session) -> None:
         for plan in session.planned.values():
@@ -324,12 +380,13 @@ class Machine:
                     self.delete(snapshot, session)
 
     def delete(self, snapshot: Snapshot, session: Session) -> None:
-        provider = next((p for p in self.providers if p.provider_id == snapshot.provider_id), None)
+        provider = self.provider_of(snapshot)
         if provider is not None:
             # Traced, and a code outside the provider list converted (§9).
             call_provider(self.recorder, session, provider, "DeleteSnapshot", snapshot.snapshot_id)
         snapshot.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
         del self.snapshots[snapshot.snapshot_id]
+        self.storage.forget(snapshot.snapshot_id)
 
     def delete_snapshots(
         self, source_id: uuid.UUID, object_type: VSS_OBJECT_TYPE, session: Session

@@ -1,8 +1,23 @@
 """Who takes part in an operation (docs/reference.md §4.4, §4.5): the writers of a backup, the
-writers of a restore, and the providers of a set."""
+writers of a restore and the components each gets, and the providers of a set.
+
+A restore is routed by writer instance: a BCD writer entry goes to the running instance
+SetSelectedForRestoreEx moved it to, else the instance with the same instance id, else the one
+with the same instance name, else the only running instance of the class. Several running
+instances of a class need instance names to be told apart (§1.2): an instance without one gets no
+restore events, and that is recorded as a violation of the writer.
+
+Policies where the documentation is silent ([INF], docs/design.md):
+* A writer that failed in the session takes no further part.
+* On Server 2003, where one instance of a class gets the restore events (§4.4), it is the first
+  subscribed of those that have a selected component.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from .._documents.backup_document import WriterComponentsEntry
 from .._rules.writer_states import FAILED_STATES
 from .._vocabulary.enums import (
     VSS_FILE_RESTORE_STATUS,
@@ -17,10 +32,13 @@ __all__ = [
     "operation_providers",
     "restore_failed",
     "restore_participants",
+    "restore_routes",
     "writer_restore",
 ]
 
 _NO_WRITERS = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_WRITERS)
+#: Called with the writer and why, for an instance the restore cannot tell apart.
+Unnamed = Callable[[WriterInSession, str], None]
 
 
 def backup_participants(session: Session) -> list[WriterInSession]:
@@ -38,21 +56,68 @@ def backup_participants(session: Session) -> list[WriterInSession]:
     ]
 
 
-def restore_participants(session: Session) -> list[WriterInSession]:
-    """Running writers with a component selected for restore whose restore method wants restore
-    events (not VSS_WRE_NEVER)."""
-    chosen = {
-        entry.writer_id
-        for entry in session.bcd.writers
-        if any(c.selected_for_restore for c in entry.components)
-    }
-    return [
-        ws
-        for ws in session.writers.values()
-        if ws.core.writer_id in chosen
-        and ws.state not in FAILED_STATES
-        and writer_restore(ws) != VSS_WRITERRESTORE_ENUM.VSS_WRE_NEVER
-    ]
+def _target(
+    session: Session, entry: WriterComponentsEntry, unnamed: Unnamed | None
+) -> WriterInSession | None:
+    running = [ws for ws in session.writers.values() if ws.core.writer_id == entry.writer_id]
+    moved = session.restore_instances.get(entry.instance_id)
+    if moved is not None:
+        return session.writers.get(moved)
+    for ws in running:
+        if ws.core.instance_id == entry.instance_id:
+            return ws
+    if entry.instance_name is not None:
+        for ws in running:
+            if ws.core.instance_name == entry.instance_name:
+                return ws
+    if len(running) == 1:
+        return running[0]
+    if unnamed is not None:
+        for ws in running:
+            if ws.core.instance_name is None:
+                unnamed(
+                    ws,
+                    f"{len(running)} instances of writer class {entry.writer_id} run, and this "
+                    "one has no instance name: a multi-instance writer needs a unique non-NULL "
+                    "instance name to receive restore events (docs/reference.md §1.2)",
+                )
+    return None
+
+
+def restore_routes(
+    session: Session, unnamed: Unnamed | None = None, *, one_per_class: bool = False
+) -> list[tuple[WriterInSession, WriterComponentsEntry]]:
+    """(running writer instance, its BCD entry) for each entry with a selected component, in BCD
+    order; an instance gets at most one entry."""
+    routes: list[tuple[WriterInSession, WriterComponentsEntry]] = []
+    for entry in session.bcd.writers:
+        if not any(c.selected_for_restore for c in entry.components):
+            continue
+        ws = _target(session, entry, unnamed)
+        if ws is None or any(ws is taken for taken, _ in routes):
+            continue
+        if one_per_class and any(t.core.writer_id == ws.core.writer_id for t, _ in routes):
+            continue
+        routes.append((ws, entry))
+    return routes
+
+
+def restore_participants(
+    session: Session, unnamed: Unnamed | None = None, *, one_per_class: bool = False
+) -> list[tuple[WriterInSession, WriterComponentsEntry]]:
+    """The routes whose writer is running, has not failed, and wants restore events (not
+    VSS_WRE_NEVER), in subscription order."""
+    routes = restore_routes(session, unnamed, one_per_class=one_per_class)
+    order = {ws.core.instance_id: index for index, ws in enumerate(session.writers.values())}
+    return sorted(
+        (
+            (ws, entry)
+            for ws, entry in routes
+            if ws.state not in FAILED_STATES
+            and writer_restore(ws) != VSS_WRITERRESTORE_ENUM.VSS_WRE_NEVER
+        ),
+        key=lambda route: order.get(route[0].core.instance_id, len(order)),
+    )
 
 
 def writer_restore(ws: WriterInSession) -> VSS_WRITERRESTORE_ENUM | None:
@@ -62,11 +127,11 @@ def writer_restore(ws: WriterInSession) -> VSS_WRITERRESTORE_ENUM | None:
 
 
 def restore_failed(session: Session, ws: WriterInSession) -> bool:
-    """Whether one of the writer's selected components' files failed to restore."""
+    """Whether one of the selected components routed to ``ws`` failed to restore its files."""
     return any(
         c.selected_for_restore and c.file_restore_status == VSS_FILE_RESTORE_STATUS.VSS_RS_FAILED
-        for entry in session.bcd.writers
-        if entry.writer_id == ws.core.writer_id
+        for target, entry in restore_routes(session)
+        if target is ws
         for c in entry.components
     )
 

@@ -36,6 +36,7 @@ from .._vocabulary.enums import (
 )
 from .._vocabulary.errors import VssBadState, WrongThreadError
 from .providers import Snapshot, VssProvider
+from .writer_selection import WriterSelection
 
 __all__ = [
     "DEFAULT_EVENT_FLAGS",
@@ -58,6 +59,12 @@ class Volume:
     guid_path: str
     file_system: str = "NTFS"
     device: str = ""
+    #: the volume's size in bytes (diff areas are limited by its free space, docs/reference.md §6)
+    size_bytes: int = 100 * 1024 * 1024 * 1024
+    #: mounted locally (False: a remote volume, VSS_E_VOLUME_NOT_LOCAL, §5)
+    local: bool = True
+    #: how many virtual disks deep the volume sits (0: a physical disk, §5)
+    nesting: int = 0
 
 
 class WriterHost(Protocol):
@@ -232,6 +239,13 @@ class Session:
         self.burial_asked = False
         #: the tasks running this session's operations now (a handler runs on one of them)
         self.operation_tasks: set[object] = set()
+        #: IVssAsync.Cancel was called on the running operation (AbortBackup sets only
+        #: abort_requested)
+        self.cancel_requested = False
+        #: the writers Enable/DisableWriterClasses and DisableWriterInstances left out (§3.2 row 4)
+        self.selection = WriterSelection()
+        #: BCD writer instance -> the running instance SetSelectedForRestoreEx moved it to (§3.6)
+        self.restore_instances: dict[uuid.UUID, uuid.UUID] = {}
 
     def take_escaped(self) -> BaseException | None:
         """The BaseException a handler raised during the operation, once."""

@@ -49,6 +49,11 @@ class IVssAsync:
             )
         if timeout_ms == INFINITE:
             deadline = None
+        elif machine.windows.wait_infinite_only:
+            raise VssInvalidArg(
+                f"Wait: Windows Server {machine.windows.name} takes only INFINITE, got "
+                f"{timeout_ms} (docs/reference.md §3.4, §12)"
+            )
         elif timeout_ms < 0:
             raise VssInvalidArg(f"Wait: timeout_ms must be >= 0 or INFINITE, got {timeout_ms}")
         else:
@@ -80,7 +85,7 @@ class IVssAsync:
         if isinstance(self.error, VssError):
             return self.error.hresult
         if self.error is not None:
-            return hr.VSS_E_UNEXPECTED
+            return self._machine.windows.unexpected_code
         return hr.VSS_S_ASYNC_FINISHED
 
     def Cancel(self) -> int:
@@ -92,6 +97,7 @@ class IVssAsync:
         self._cancel_asked = True
         if self._session is not None:
             self._session.abort_requested = True
+            self._session.cancel_requested = True
         return hr.S_OK
 
     def __repr__(self) -> str:

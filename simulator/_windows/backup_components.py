@@ -14,6 +14,8 @@ from types import TracebackType
 
 from .._documents.backup_document import BackupComponentsDocument
 from .._documents.metadata_examine import IVssExamineWriterMetadata
+from .._documents.writer_metadata import ComponentMetadata
+from .._engine.trace import ViolationRule
 from .._rules.calls import Call, Move, Phase
 from .._rules.limits import MAX_VOLUMES_PER_SET
 from .._service.providers import VSS_SNAPSHOT_PROP
@@ -36,7 +38,9 @@ from .._vocabulary.errors import (
 from .arguments import enum_argument, integer_argument, text_argument
 from .async_operation import IVssAsync
 from .requester_object import requester_call
-from .status_and_restore import StatusAndRestoreCalls
+from .restore_calls import RestoreCalls
+from .snapshot_calls import SnapshotCalls
+from .writer_selection_calls import WriterSelectionCalls
 
 __all__ = ["IVssBackupComponents"]
 
@@ -55,7 +59,24 @@ _DIFFERENTIAL_AND_PLEX = int(
 _CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
 
 
-class IVssBackupComponents(StatusAndRestoreCalls):
+def selectable_ancestor(
+    components: tuple[ComponentMetadata, ...], component: ComponentMetadata
+) -> ComponentMetadata | None:
+    """The nearest selectable component whose full path (logical path + name) is a prefix of
+    ``component``'s logical path (docs/reference.md §7.4), or None."""
+    path = (component.logical_path or "").lower()
+    best: ComponentMetadata | None = None
+    longest = -1
+    for other in components:
+        if other is component or not other.selectable:
+            continue
+        full = "\\".join(p for p in (other.logical_path, other.component_name) if p).lower()
+        if (path == full or path.startswith(full + "\\")) and len(full) > longest:
+            best, longest = other, len(full)
+    return best
+
+
+class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     """A requester's single-use object for one backup, restore or query (§3.1).
 
     Use it as a context manager: leaving the ``with`` block calls ``Release``.
@@ -96,6 +117,7 @@ class IVssBackupComponents(StatusAndRestoreCalls):
         """Start a backup; ``xml`` is a saved BCD, only for importing transportable copies."""
         if xml is not None:
             self._session.bcd = BackupComponentsDocument.from_xml(xml)
+            self._bcd_loaded = True
 
     @requester_call(Call.INITIALIZE_FOR_RESTORE)
     def InitializeForRestore(self, xml: str) -> None:
@@ -103,6 +125,7 @@ class IVssBackupComponents(StatusAndRestoreCalls):
         session = self._session
         session.bcd = BackupComponentsDocument.from_xml(xml)
         session.restore = True
+        self._machine.restores.add(session.session_id)
 
     @requester_call(Call.SET_CONTEXT)
     def SetContext(self, context: int) -> None:
@@ -181,6 +204,22 @@ class IVssBackupComponents(StatusAndRestoreCalls):
         assert ws.examine is not None
         return ws.core.instance_id, ws.examine
 
+    @requester_call(Call.GET_WRITER_METADATA_EX)
+    def GetWriterMetadataEx(
+        self, index: int
+    ) -> tuple[uuid.UUID, uuid.UUID, str, str | None, IVssExamineWriterMetadata]:
+        """(instance id, writer class id, writer name, instance name, metadata) of the
+        ``index``-th writer (IVssBackupComponentsEx)."""
+        writers = list(self._session.writers.values())
+        if not isinstance(index, int) or not 0 <= index < len(writers):
+            raise VssObjectNotFound(
+                f"no writer metadata at index {index!r}; there are {len(writers)}"
+            )
+        ws = writers[index]
+        assert ws.examine is not None
+        core = ws.core
+        return core.instance_id, core.writer_id, core.name, core.instance_name, ws.examine
+
     @requester_call(Call.FREE_WRITER_METADATA)
     def FreeWriterMetadata(self) -> None:
         """Free the metadata (a no-op here: Python frees it)."""
@@ -205,17 +244,32 @@ class IVssBackupComponents(StatusAndRestoreCalls):
             )
         assert ws.metadata is not None
         path = logical_path or None
-        if not any(
-            c.type == kind
-            and (c.logical_path or None) == path
-            and c.component_name == component_name
-            for c in ws.metadata.components
-        ):
+        reported = next(
+            (
+                c
+                for c in ws.metadata.components
+                if c.type == kind
+                and (c.logical_path or None) == path
+                and c.component_name == component_name
+            ),
+            None,
+        )
+        if reported is None:
             raise VssObjectNotFound(
                 f"AddComponent: writer {ws.core.name!r} reported no {kind.name} "
                 f"component {component_name!r} at logical path {path!r}"
             )
         session.bcd.add_component(instance_id, writer_id, kind, path, component_name)
+        ancestor = selectable_ancestor(ws.metadata.components, reported)
+        if not reported.selectable and ancestor is not None:
+            self._machine.violation(
+                ViolationRule.NONSELECTABLE_SUBCOMPONENT_ADDED,
+                f"AddComponent added {component_name!r} of writer {ws.core.name!r}, a "
+                f"nonselectable subcomponent of the selectable {ancestor.component_name!r}: it "
+                "is backed up with its ancestor and must never be added explicitly; the result "
+                "is undefined (docs/reference.md §7.4)",
+                session=session,
+            )
         entry = session.bcd.writer_entry(instance_id)
         entry.instance_name = ws.core.instance_name
         entry.backup_schema = ws.metadata.backup_schema
@@ -266,7 +320,8 @@ class IVssBackupComponents(StatusAndRestoreCalls):
         found = machine.find_volume(volume)
         if found is None:
             return False
-        return any(machine.supports(p, found.name) for p in machine.providers_for(provider_id))
+        context = self._session.context
+        return any(machine.supports(p, found, context) for p in machine.providers_for(provider_id))
 
     @requester_call(Call.ADD_TO_SNAPSHOT_SET)
     def AddToSnapshotSet(self, volume: str, provider_id: uuid.UUID = GUID_NULL) -> uuid.UUID:
@@ -287,7 +342,7 @@ class IVssBackupComponents(StatusAndRestoreCalls):
             raise VssMaximumNumberOfVolumesReached(
                 f"a snapshot set holds at most {MAX_VOLUMES_PER_SET} volumes (§3.2 row 10)"
             )
-        provider = machine.choose_provider(provider_id, found)
+        provider = machine.choose_provider(provider_id, found, session.context)
         snapshot_id = machine.guids.new()
         session.planned[key] = PlannedSnapshot(found, provider, snapshot_id)
         return snapshot_id
@@ -328,10 +383,20 @@ class IVssBackupComponents(StatusAndRestoreCalls):
             writer_id, kind, logical_path, component_name, instance_id
         )
         entry.backup_succeeded = bool(succeeded)
+        self._mark(Call.SET_BACKUP_SUCCEEDED, entry)
 
     @requester_call(Call.BACKUP_COMPLETE)
     def BackupComplete(self) -> IVssAsync:
-        """Send BackupComplete; the BCD becomes read-only for writers (§3.2 row 17)."""
+        """Send BackupComplete; the BCD becomes read-only for writers (§3.2 row 17). A component
+        without SetBackupSucceeded is recorded as a violation of the requester (row 16)."""
+        if self._session.select_components:
+            self._report_unmarked(
+                Call.SET_BACKUP_SUCCEEDED,
+                ViolationRule.BACKUP_SUCCEEDED_NOT_SET,
+                lambda entry: True,
+                "before BackupComplete (docs/reference.md §3.2 row 16): the writer reads "
+                "GetBackupSucceeded() as false and treats the backup as failed",
+            )
         return self._start(Call.BACKUP_COMPLETE, self._coordinator.backup_complete)
 
     @requester_call(Call.ABORT_BACKUP)
@@ -362,16 +427,6 @@ class IVssBackupComponents(StatusAndRestoreCalls):
         """Delete a copy or a set; returns (deleted count, id of the first not deleted or GUID_NULL)."""
         kind = enum_argument(VSS_OBJECT_TYPE, object_type, "DeleteSnapshots", "object_type")
         return self._machine.delete_snapshots(source_id, kind, self._session)
-
-    @requester_call(Call.QUERY)
-    def Query(
-        self,
-        queried_object_id: uuid.UUID = GUID_NULL,
-        queried_object_type: VSS_OBJECT_TYPE | int = VSS_OBJECT_TYPE.VSS_OBJECT_NONE,
-        returned_objects_type: VSS_OBJECT_TYPE | int = VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT,
-    ) -> list[VSS_SNAPSHOT_PROP]:
-        """The shadow copies on the machine, in creation order."""
-        return [s.properties() for s in self._machine.snapshots.values()]
 
     @requester_call(Call.GET_SESSION_ID)
     def GetSessionId(self) -> uuid.UUID:

@@ -36,10 +36,13 @@ from .._engine.trace import TraceKind
 from .._rules.call_state import RequesterCallState
 from .._rules.calls import Call, Move, Phase
 from .._rules.requirements import CALL_REQUIREMENTS, Need, Requirement, explain_need
+from .._rules.versions import METHOD_INTRODUCED, has_method
 from .._service.coordinator import Coordinator
 from .._service.creation import Cancelled
 from .._service.records import Session
 from .._vocabulary.enums import (
+    GUID_NULL,
+    VSS_COMPONENT_TYPE,
     VSS_SNAPSHOT_CONTEXT,
     VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
 )
@@ -113,6 +116,12 @@ class RequesterObject:
         self._state = state = RequesterCallState()
         self._session = session = machine.new_session()
         self._status: list[VssWriterStatusEx] | None = None
+        #: InitializeForBackup was given a saved BCD (ImportSnapshots needs it)
+        self._bcd_loaded = False
+        #: the shadow copies AddSnapshotToRecoverySet added (RecoverSet needs one)
+        self._recovery_set: list[Any] = []
+        #: the components SetBackupSucceeded / SetFileRestoreStatus were called for
+        self._marked: dict[Call, set[tuple[Any, ...]]] = {}
         # A requester's death is modelled as COM does it (module docstring).
         refs = machine.requester_refs
 
@@ -232,6 +241,43 @@ class RequesterObject:
             if any(ws.core.writer_id == writer_id for ws in session.writers.values()):
                 return
             seen = f"writer {writer_id} did not answer GatherWriterMetadata"
+        elif requirement is Requirement.CALLER_MAY_BACK_UP:
+            if self._machine.may_back_up():
+                return
+            seen = f"the requester runs as {self._machine.caller!r}"
+        elif requirement is Requirement.METHOD_ON_THIS_VERSION:
+            windows = self._machine.windows
+            if has_method(windows, call.value):
+                return
+            seen = (
+                f"it appeared in Windows Server {METHOD_INTRODUCED[call.value]}; this machine "
+                f"runs Windows Server {windows.name}"
+            )
+        elif requirement is Requirement.RESTORE_SLOT_FREE:
+            cap = self._machine.restore_cap()
+            if len(self._machine.restores) < cap:
+                return
+            seen = f"{len(self._machine.restores)} restore sessions are in progress, at most {cap}"
+        elif requirement is Requirement.TARGET_INSTANCE_RUNNING:
+            target = args[5] if len(args) > 5 else GUID_NULL
+            ws = session.writers.get(target)
+            if target == GUID_NULL or (ws is not None and ws.core.writer_id == args[0]):
+                return
+            seen = f"no running instance {target} of writer class {args[0]}"
+        elif requirement is Requirement.COMPONENT_SELECTED_FOR_RESTORE:
+            try:
+                kind = VSS_COMPONENT_TYPE(args[1])
+                entry = session.bcd.find_component(args[0], kind, args[2], args[3])
+            except (ValueError, VssError):
+                return  # a bad argument or an unknown component is refused by the body
+            if entry.selected_for_restore:
+                return
+            seen = f"component {args[3]!r} is not selected for restore"
+        elif requirement is Requirement.BCD_LOADED:
+            if self._bcd_loaded:
+                return
+        elif requirement is Requirement.RECOVERY_SET_NOT_EMPTY and self._recovery_set:
+            return
         raise explain_need(call.value, need, seen)
 
     def _start(self, call: Call, body: Callable[[Session], None]) -> IVssAsync:
@@ -245,7 +291,7 @@ class RequesterObject:
         # not dead); the reference is dropped when the operation ends [INF].
         op._owner = self
         # A Cancel or AbortBackup aimed at an earlier operation does not carry over to this one.
-        session.abort_requested = False
+        session.abort_requested = session.cancel_requested = False
         state = self._state
         move = state.table[(state.phase, call)]
         tasks = session.operation_tasks

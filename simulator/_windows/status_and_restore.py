@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
+from .. import hresults as hr
 from .._documents.backup_document import ComponentEntry
 from .._documents.component_views import IVssWriterComponents
+from .._engine.trace import ViolationRule
 from .._rules.calls import Call
 from .._rules.component_calls import ComponentAccess
+from .._rules.versions import METHOD_INTRODUCED, has_method
 from .._service.records import Session
-from .._vocabulary.enums import VSS_COMPONENT_TYPE, VSS_FILE_RESTORE_STATUS
-from .._vocabulary.errors import VssObjectNotFound
+from .._vocabulary.enums import VSS_COMPONENT_TYPE, VSS_FILE_RESTORE_STATUS, VSS_WRITER_STATE
+from .._vocabulary.errors import VssNotImplemented, VssObjectNotFound
 from .arguments import enum_argument
 from .async_operation import IVssAsync
 from .requester_object import RequesterObject, requester_call
@@ -42,7 +46,20 @@ class StatusAndRestoreCalls(RequesterObject):
                     ws.application_message,
                 )
                 for ws in session.writers.values()
+            ] + [
+                # A writer with no free session slot (§8, [INF] where it surfaces).
+                VssWriterStatusEx(
+                    core.instance_id,
+                    core.writer_id,
+                    core.name,
+                    VSS_WRITER_STATE.VSS_WS_UNKNOWN,
+                    hr.VSS_E_WRITER_STATUS_NOT_AVAILABLE,
+                    hr.S_OK,
+                    "",
+                )
+                for core in self._machine.slots.refused.get(session.session_id, ())
             ]
+            self._coordinator.writer_status_gathered(session)
 
         return self._start(Call.GATHER_WRITER_STATUS, gather)
 
@@ -65,7 +82,15 @@ class StatusAndRestoreCalls(RequesterObject):
 
     @requester_call(Call.GET_WRITER_STATUS)
     def GetWriterStatusEx(self, index: int) -> VssWriterStatusEx:
-        """GetWriterStatus plus the application's code and message (IVssBackupComponentsEx3)."""
+        """GetWriterStatus plus the application's code and message (IVssBackupComponentsEx3,
+        Windows Server 2008 R2 on: E_NOTIMPL before, §12)."""
+        windows = self._machine.windows
+        if not has_method(windows, "GetWriterStatusEx"):
+            raise VssNotImplemented(
+                "GetWriterStatusEx needs a Windows version that has this method: it appeared in "
+                f"Windows Server {METHOD_INTRODUCED['GetWriterStatusEx']}; this machine runs "
+                f"Windows Server {windows.name} (docs/reference.md §12)"
+            )
         return self._status_at("GetWriterStatusEx", index)
 
     def _status_at(self, method: str, index: int) -> VssWriterStatusEx:
@@ -107,6 +132,43 @@ class StatusAndRestoreCalls(RequesterObject):
         kind = enum_argument(VSS_COMPONENT_TYPE, component_type, "", "component_type")
         return self._session.bcd.find_component(writer_id, kind, logical_path, name)
 
+    # -- requester obligations Windows does not check (docs/reference.md §3.2 row 16, §3.3 row 9)
+
+    @staticmethod
+    def _key(entry: ComponentEntry) -> tuple[object, ...]:
+        return (
+            entry.instance_id,
+            entry.writer_id,
+            int(entry.component_type),
+            entry.logical_path,
+            entry.component_name,
+        )
+
+    def _mark(self, call: Call, entry: ComponentEntry) -> None:
+        """Remember that ``call`` was made for ``entry``."""
+        self._marked.setdefault(call, set()).add(self._key(entry))
+
+    def _report_unmarked(
+        self,
+        call: Call,
+        rule: ViolationRule,
+        applies: Callable[[ComponentEntry], bool],
+        why: str,
+    ) -> None:
+        """A violation of the requester for every component ``applies`` to that ``call`` was not
+        made for."""
+        marked = self._marked.get(call, set())
+        session = self._session
+        for writer in session.bcd.writers:
+            for entry in writer.components:
+                if applies(entry) and self._key(entry) not in marked:
+                    self._machine.violation(
+                        rule,
+                        f"{call.value} was not called for component {entry.component_name!r} "
+                        f"(logical path {entry.logical_path!r}) of writer {entry.writer_id} " + why,
+                        session=session,
+                    )
+
     # -- restore (§3.3) --------------------------------------------------------------------------
 
     @requester_call(Call.SET_SELECTED_FOR_RESTORE)
@@ -141,8 +203,17 @@ class StatusAndRestoreCalls(RequesterObject):
         kind = enum_argument(VSS_FILE_RESTORE_STATUS, status, "SetFileRestoreStatus", "status")
         entry = self._component(writer_id, component_type, logical_path, component_name)
         entry.file_restore_status = kind
+        self._mark(Call.SET_FILE_RESTORE_STATUS, entry)
 
     @requester_call(Call.POST_RESTORE)
     def PostRestore(self) -> IVssAsync:
-        """Send PostRestore (§3.3 row 10)."""
+        """Send PostRestore (§3.3 row 10). A selected component without SetFileRestoreStatus is
+        recorded as a violation of the requester (row 9)."""
+        self._report_unmarked(
+            Call.SET_FILE_RESTORE_STATUS,
+            ViolationRule.FILE_RESTORE_STATUS_NOT_SET,
+            lambda entry: entry.selected_for_restore,
+            "before PostRestore (docs/reference.md §3.3 row 9): the writer reads "
+            "VSS_RS_UNDEFINED and cannot tell whether its files are back",
+        )
         return self._start(Call.POST_RESTORE, self._coordinator.post_restore)

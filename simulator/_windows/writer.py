@@ -243,9 +243,15 @@ class CVssWriter(abc.ABC):
         inv.failed = True
 
     def GetSnapshotDeviceName(self, volume: str) -> str:
-        """The shadow copy device of ``volume`` (only in OnPostSnapshot)."""
+        """The shadow copy device of ``volume`` (only in OnPostSnapshot); the volume is named
+        with its trailing backslash (``C:\\``, docs/reference.md §1.5), else E_INVALIDARG."""
         inv = self._call("GetSnapshotDeviceName")
         volume = text_argument(volume, "GetSnapshotDeviceName", "volume")
+        if not volume.endswith("\\"):
+            raise VssInvalidArg(
+                f"GetSnapshotDeviceName: {volume!r} lacks the trailing backslash the volume name "
+                "must have (C:\\, a mount folder or \\\\?\\Volume{GUID}\\)"
+            )
         planned = inv.session.planned.get(self._vss.host.volume_key(volume))
         if planned is None or planned.snapshot is None:
             raise VssObjectNotFound(f"volume {volume!r} is not in the shadow copy set")

@@ -38,7 +38,7 @@ ARGLESS_CALLS: dict[Call, Callable[[IVssBackupComponents], Any]] = {
     Call.ADD_TO_SNAPSHOT_SET: lambda bc: bc.AddToSnapshotSet("C:\\"),
     Call.PREPARE_FOR_BACKUP: lambda bc: bc.PrepareForBackup(),
     Call.DO_SNAPSHOT_SET: lambda bc: bc.DoSnapshotSet(),
-    Call.BACKUP_COMPLETE: lambda bc: bc.BackupComplete(),
+    Call.BACKUP_COMPLETE: lambda bc: _backup_complete(bc),
     Call.ABORT_BACKUP: lambda bc: bc.AbortBackup(),
     Call.GATHER_WRITER_STATUS: lambda bc: bc.GatherWriterStatus(),
     Call.GET_WRITER_COMPONENTS_COUNT: lambda bc: bc.GetWriterComponentsCount(),
@@ -85,7 +85,22 @@ def run_backup(
             return
         if observe is not None:
             observe(bc, None)
+        succeed_all(bc)
         bc.BackupComplete().Wait()
+
+
+def _backup_complete(bc: IVssBackupComponents) -> Any:
+    succeed_all(bc)
+    return bc.BackupComplete()
+
+
+def succeed_all(bc: IVssBackupComponents) -> None:
+    """SetBackupSucceeded(True) for every component of the BCD, where the object takes it: a
+    component-mode requester's duty before BackupComplete (docs/reference.md §3.2 row 16)."""
+    if (bc.phase, Call.SET_BACKUP_SUCCEEDED) not in bc.call_order:
+        return
+    for instance_id, writer_id, kind, path, name in bcd_components(bc):
+        bc.SetBackupSucceeded(instance_id, writer_id, kind, path, name, True)
 
 
 def add_all_components(bc: IVssBackupComponents) -> None:

@@ -88,7 +88,7 @@ class FaultProvider(VssProvider):
         raise make_error(code, f"{self.provider_name} fails {step} with {self.fault}")
 
     def BeginPrepareSnapshot(
-        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, context: int, volume: str
+        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, volume: str, context: int
     ) -> None:
         self._maybe_fail("BeginPrepareSnapshot", snapshot_set_id)
 

@@ -29,19 +29,24 @@ from simulator import (
     VSS_E_OBJECT_NOT_FOUND,
     VSS_E_UNEXPECTED_WRITER_ERROR,
     VSS_OBJECT_SNAPSHOT,
+    VSS_PROV_HARDWARE,
+    VSS_RF_ALL,
     VSS_RS_ALL,
     VSS_RTYPE_BY_COPY,
     VSS_S_ASYNC_CANCELLED,
     VSS_S_ASYNC_FINISHED,
     VSS_S_ASYNC_PENDING,
+    VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY,
     IVssAsync,
     IVssBackupComponents,
     IVssCreateWriterMetadata,
     VssBadState,
     VssInvalidArg,
     VssMaximumNumberOfVolumesReached,
+    VssNotImplemented,
     VssObjectAlreadyExists,
     VssObjectNotFound,
+    VssProvider,
     VssSystem,
 )
 from simulator._rules.call_order import (
@@ -68,7 +73,24 @@ P = Phase
 #: The component every sweep writer reports and drive_to includes, and one drive_to leaves out.
 FILES = "Files"
 SPARE = "Spare"
-LEAVE_OUT = frozenset({SPARE})
+#: A nonselectable subcomponent of Files that is selectable for restore (AddRestoreSubcomponent).
+SUB = "Sub"
+LEAVE_OUT = frozenset({SPARE, SUB})
+HARDWARE_ID = uuid.UUID("33333333-3333-4333-8333-333333333333")
+
+
+class SweepHardware(VssProvider):
+    """A hardware provider for E:\\ only, whose copies can be broken and resynchronized."""
+
+    provider_id = HARDWARE_ID
+    provider_name = "Sweep hardware provider"
+    provider_type = VSS_PROV_HARDWARE
+
+    def IsVolumeSupported(self, volume: str) -> bool:
+        return volume.upper() == "E:\\"
+
+    def ResyncLuns(self, snapshot_id: uuid.UUID, destination: str) -> None:
+        """LUN resynchronization (IVssHardwareSnapshotProviderEx), for RecoverSet."""
 
 
 class SweepWriter(QuietWriter):
@@ -79,6 +101,7 @@ class SweepWriter(QuietWriter):
         super().OnIdentify(metadata)
         metadata.AddComponent(VSS_CT_FILEGROUP, None, SPARE, SPARE, None, 0, False, False, True)
         metadata.AddFilesToFileGroup(None, SPARE, "C:\\Spare", "*", False, None)
+        metadata.AddComponent(VSS_CT_FILEGROUP, FILES, SUB, SUB, None, 0, False, False, False, True)
         return True
 
 
@@ -96,6 +119,9 @@ class Subject:
         self.spare_copy = GUID_NULL
         #: a saved BCD, for InitializeForRestore
         self.xml = "<not used: the row is missing>"
+        #: a persistent copy of E:\\ by the hardware provider, for the hardware calls
+        self.hardware_copy = GUID_NULL
+        self.hardware_set = GUID_NULL
         self.bc: IVssBackupComponents = system.CreateVssBackupComponents()
 
     def allows(self, call: Call) -> bool:
@@ -110,6 +136,24 @@ class Subject:
         if self.allows(C.GATHER_WRITER_STATUS):
             self.bc.GatherWriterStatus().Wait()
         return args
+
+    def exposed(self) -> tuple[Any, ...]:
+        """UnexposeSnapshot needs an exposed copy: expose the spare one where the phase takes it."""
+        if self.allows(C.EXPOSE_SNAPSHOT):
+            self.bc.ExposeSnapshot(self.spare_copy, None, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, "X:")
+        return (self.spare_copy,)
+
+    def reverted(self) -> tuple[Any, ...]:
+        """QueryRevertStatus needs a revert in progress: revert C:\\ to the spare copy."""
+        if self.allows(C.REVERT_TO_SNAPSHOT):
+            self.bc.RevertToSnapshot(self.spare_copy, True)
+        return ("C:\\",)
+
+    def recovery_set(self) -> tuple[Any, ...]:
+        """RecoverSet needs a copy in the recovery set."""
+        if self.allows(C.ADD_SNAPSHOT_TO_RECOVERY_SET):
+            self.bc.AddSnapshotToRecoverySet(self.hardware_copy)
+        return ()
 
     def own_copy(self) -> uuid.UUID:
         copies = self.system.shadow_copies()
@@ -155,7 +199,58 @@ CALL_ARGS: dict[Call, Callable[[Subject], tuple[Any, ...]]] = {
     C.QUERY: lambda s: (),
     C.GET_SESSION_ID: lambda s: (),
     C.RELEASE: lambda s: (),
+    C.ENABLE_WRITER_CLASSES: lambda s: ([s.writer_id],),
+    C.DISABLE_WRITER_CLASSES: lambda s: ([uuid.UUID(int=7)],),
+    C.DISABLE_WRITER_INSTANCES: lambda s: ([uuid.UUID(int=8)],),
+    C.GET_WRITER_METADATA_EX: lambda s: (0,),
+    C.SET_SELECTED_FOR_RESTORE_EX: lambda s: (*s.files(), True),
+    C.ADD_RESTORE_SUBCOMPONENT: lambda s: (*s.files(), FILES, SUB, False),
+    C.SET_RESTORE_OPTIONS: lambda s: (*s.files(), "options"),
+    C.SET_ADDITIONAL_RESTORES: lambda s: (*s.files(), True),
+    C.ADD_NEW_TARGET: lambda s: (*s.files(), "C:\\MyFiles", "*", False, "D:\\New"),
+    C.ADD_ALTERNATIVE_LOCATION_MAPPING: lambda s: (
+        *s.files(),
+        "C:\\MyFiles",
+        "*",
+        False,
+        "D:\\Alternative",
+    ),
+    C.SET_AUTHORITATIVE_RESTORE: lambda s: (*s.files(), True),
+    C.SET_ROLL_FORWARD: lambda s: (*s.files(), VSS_RF_ALL),
+    C.SET_RESTORE_NAME: lambda s: (*s.files(), "Renamed"),
+    C.EXPOSE_SNAPSHOT: lambda s: (s.spare_copy, None, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, "X:"),
+    C.UNEXPOSE_SNAPSHOT: lambda s: s.exposed(),
+    C.BREAK_SNAPSHOT_SET: lambda s: (s.hardware_set,),
+    C.BREAK_SNAPSHOT_SET_EX: lambda s: (s.hardware_set, 0),
+    C.IMPORT_SNAPSHOTS: lambda s: (),
+    C.REVERT_TO_SNAPSHOT: lambda s: (s.spare_copy, True),
+    C.QUERY_REVERT_STATUS: lambda s: s.reverted(),
+    C.GET_ROOT_AND_LOGICAL_PREFIX_PATHS: lambda s: ("C:\\MyFiles\\a.txt",),
+    C.PRE_FAST_RECOVERY: lambda s: (GUID_NULL,),
+    C.FAST_RECOVERY: lambda s: (GUID_NULL,),
+    C.ADD_SNAPSHOT_TO_RECOVERY_SET: lambda s: (s.hardware_copy,),
+    C.RECOVER_SET: lambda s: s.recovery_set(),
 }
+
+#: Calls whose row is taken but whose body always refuses: "reserved for future use" (§3.6).
+ALWAYS_NOT_IMPLEMENTED = frozenset({C.PRE_FAST_RECOVERY, C.FAST_RECOVERY})
+#: Calls whose row is taken but that need more than drive_to gives: ImportSnapshots needs the
+#: object initialized with a saved BCD (CALL_REQUIREMENTS, §3.6).
+NEEDS_MORE = frozenset({C.IMPORT_SNAPSHOTS})
+#: Calls that need a persistent copy of C: made before the object.
+NEEDS_COPY = frozenset(
+    {
+        C.DELETE_SNAPSHOTS,
+        C.EXPOSE_SNAPSHOT,
+        C.UNEXPOSE_SNAPSHOT,
+        C.REVERT_TO_SNAPSHOT,
+        C.QUERY_REVERT_STATUS,
+    }
+)
+#: Calls that need a hardware provider's copy made before the object.
+NEEDS_HARDWARE = frozenset(
+    {C.BREAK_SNAPSHOT_SET, C.BREAK_SNAPSHOT_SET_EX, C.ADD_SNAPSHOT_TO_RECOVERY_SET, C.RECOVER_SET}
+)
 
 #: In a writerless context AddComponent is refused (docs/reference.md §3.5), so the BCD never holds a
 #: component: these calls pass the table, but no component (or BCD index) exists to name, and
@@ -183,13 +278,13 @@ def _pairs(phases: list[Phase]) -> list[Any]:
     return [pytest.param(p, c, id=f"{p.name}-{c.value}") for p in phases for c in Call]
 
 
-def _persistent_copy(system: VssSystem) -> uuid.UUID:
-    """A persistent copy of C:\\ (VSS_CTX_NAS_ROLLBACK, writerless) for DeleteSnapshots."""
+def _persistent_copy(system: VssSystem, volume: str = "C:\\") -> uuid.UUID:
+    """A persistent copy of ``volume`` (VSS_CTX_NAS_ROLLBACK, writerless) for DeleteSnapshots."""
     with system.CreateVssBackupComponents() as bc:
         bc.InitializeForBackup()
         bc.SetContext(VSS_CTX_NAS_ROLLBACK)
         bc.StartSnapshotSet()
-        snapshot_id = bc.AddToSnapshotSet("C:\\")
+        snapshot_id = bc.AddToSnapshotSet(volume)
         bc.DoSnapshotSet().Wait()
     return snapshot_id
 
@@ -197,8 +292,13 @@ def _persistent_copy(system: VssSystem) -> uuid.UUID:
 def _sweep(system: VssSystem, phase: Phase, call: Call, writerless: bool) -> None:
     system.add_volume("D:\\")
     s = Subject(system, make_writer(system, "Sweep Writer", cls=SweepWriter), writerless)
-    if call is C.DELETE_SNAPSHOTS:
+    if call in NEEDS_COPY:
         s.spare_copy = _persistent_copy(system)
+    if call in NEEDS_HARDWARE:
+        system.add_volume("E:\\")
+        system.register_provider(SweepHardware())
+        s.hardware_copy = _persistent_copy(system, "E:\\")
+        s.hardware_set = system.shadow_copies()[-1].snapshot_set_id
     if call is C.INITIALIZE_FOR_RESTORE:
         s.xml = backup_xml(system, exclude=LEAVE_OUT)
     bc = drive_to(s.bc, phase, writerless=writerless, exclude=LEAVE_OUT)
@@ -216,6 +316,17 @@ def _sweep(system: VssSystem, phase: Phase, call: Call, writerless: bool) -> Non
     if writerless and call in WRITERLESS_NO_COMPONENT:
         with pytest.raises(VssObjectNotFound):
             method(*args)
+        assert bc.phase is phase
+        return
+    if call in ALWAYS_NOT_IMPLEMENTED:
+        with pytest.raises(VssNotImplemented):
+            method(*args)
+        assert bc.phase is phase
+        return
+    if call in NEEDS_MORE:
+        with pytest.raises(VssBadState) as refused:
+            method(*args)
+        assert refused.value.message.startswith(f"{call.value} needs ")
         assert bc.phase is phase
         return
     result = method(*args)
@@ -334,6 +445,38 @@ _PLACEHOLDER_ARGS: dict[Call, tuple[Any, ...]] = {
     C.SET_SELECTED_FOR_RESTORE: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, True),
     C.SET_FILE_RESTORE_STATUS: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, VSS_RS_ALL),
     C.DELETE_SNAPSHOTS: (GUID_NULL, VSS_OBJECT_SNAPSHOT, False),
+    C.ENABLE_WRITER_CLASSES: ([GUID_NULL],),
+    C.DISABLE_WRITER_CLASSES: ([GUID_NULL],),
+    C.DISABLE_WRITER_INSTANCES: ([GUID_NULL],),
+    C.GET_WRITER_METADATA_EX: (0,),
+    C.SET_SELECTED_FOR_RESTORE_EX: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, True),
+    C.ADD_RESTORE_SUBCOMPONENT: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, FILES, SUB),
+    C.SET_RESTORE_OPTIONS: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, ""),
+    C.SET_ADDITIONAL_RESTORES: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, True),
+    C.ADD_NEW_TARGET: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, "C:\\", "*", False, "D:\\"),
+    C.ADD_ALTERNATIVE_LOCATION_MAPPING: (
+        GUID_NULL,
+        VSS_CT_FILEGROUP,
+        None,
+        FILES,
+        "C:\\",
+        "*",
+        False,
+        "D:\\",
+    ),
+    C.SET_AUTHORITATIVE_RESTORE: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, True),
+    C.SET_ROLL_FORWARD: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, VSS_RF_ALL),
+    C.SET_RESTORE_NAME: (GUID_NULL, VSS_CT_FILEGROUP, None, FILES, "name"),
+    C.EXPOSE_SNAPSHOT: (GUID_NULL, None, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, "X:"),
+    C.UNEXPOSE_SNAPSHOT: (GUID_NULL,),
+    C.BREAK_SNAPSHOT_SET: (GUID_NULL,),
+    C.BREAK_SNAPSHOT_SET_EX: (GUID_NULL,),
+    C.REVERT_TO_SNAPSHOT: (GUID_NULL, True),
+    C.QUERY_REVERT_STATUS: ("C:\\",),
+    C.GET_ROOT_AND_LOGICAL_PREFIX_PATHS: ("C:\\",),
+    C.PRE_FAST_RECOVERY: (GUID_NULL,),
+    C.FAST_RECOVERY: (GUID_NULL,),
+    C.ADD_SNAPSHOT_TO_RECOVERY_SET: (GUID_NULL,),
 }
 
 

@@ -23,6 +23,7 @@ from simulator import (
     VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER,
     VSS_PROV_HARDWARE,
     VSS_PROV_SOFTWARE,
+    VSS_PROV_SYSTEM,
     IVssBackupComponents,
     TraceKind,
     ViolationRule,
@@ -394,3 +395,105 @@ def test_provider_code_table_has_the_documented_code(name: str, code: int) -> No
 )
 def test_provider_code_table_lacks_the_other_code(name: str, code: int) -> None:
     assert code not in PROVIDER_CODES
+
+
+# ---------------------------------------------------------------------------------------------
+# The provider contract in the documented argument order (§9)
+# ---------------------------------------------------------------------------------------------
+
+
+class Recording(VssProvider):
+    """A software provider for D:\\ that records what VSS calls, in order."""
+
+    provider_name = "Recording provider"
+    provider_type = VSS_PROV_SOFTWARE
+
+    def __init__(self, provider_id: uuid.UUID, log: list[tuple[str, object]]) -> None:
+        self.provider_id = provider_id
+        self.log = log
+
+    def OnLoad(self, callback: object = None) -> None:
+        self.log.append(("OnLoad", self.provider_id))
+
+    def SetContext(self, context: int) -> None:
+        super().SetContext(context)
+        self.log.append(("SetContext", context))
+
+    def IsVolumeSupported(self, volume: str) -> bool:
+        self.log.append(("IsVolumeSupported", (volume, self.context)))
+        return volume.upper() in ("D:\\", "E:\\")
+
+    def BeginPrepareSnapshot(
+        self, snapshot_set_id: uuid.UUID, snapshot_id: uuid.UUID, volume: str, context: int
+    ) -> None:
+        self.log.append(("BeginPrepareSnapshot", (snapshot_set_id, snapshot_id, volume, context)))
+
+    def PreFinalCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        self.log.append(("PreFinalCommitSnapshots", self.provider_id))
+
+    def PostFinalCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        self.log.append(("PostFinalCommitSnapshots", self.provider_id))
+
+
+def test_contract_argument_order_and_set_context(system: VssSystem) -> None:
+    """§9: BeginPrepareSnapshot(SnapshotSetId, SnapshotId, VolumeName, NewContext); VSS sets the
+    provider's context before asking about a volume; OnLoad when the provider is loaded."""
+    log: list[tuple[str, object]] = []
+    system.add_volume("D:\\")
+    system.register_provider(Recording(SOFTWARE_ID, log))
+    assert log == [("OnLoad", SOFTWARE_ID)]
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        bc.SetContext(VSS_CTX_NAS_ROLLBACK)
+        set_id = bc.StartSnapshotSet()
+        snapshot_id = bc.AddToSnapshotSet("D:\\", SOFTWARE_ID)
+        bc.DoSnapshotSet().Wait()
+    assert log[1:4] == [
+        ("SetContext", VSS_CTX_NAS_ROLLBACK),
+        ("IsVolumeSupported", ("D:\\", VSS_CTX_NAS_ROLLBACK)),
+        ("BeginPrepareSnapshot", (set_id, snapshot_id, "D:\\", VSS_CTX_NAS_ROLLBACK)),
+    ]
+
+
+def test_final_commits_go_to_every_provider_pre_then_post(system: VssSystem) -> None:
+    """§9: PreFinalCommitSnapshots to every provider of the set, then PostFinalCommitSnapshots."""
+    log: list[tuple[str, object]] = []
+    system.add_volume("D:\\")
+    system.add_volume("E:\\")
+    system.register_provider(Recording(SOFTWARE_ID, log))
+    other = uuid.UUID("77777777-7777-4777-8777-777777777777")
+    system.register_provider(Recording(other, log))
+    with system.CreateVssBackupComponents() as bc:
+        bc.InitializeForBackup()
+        bc.SetContext(VSS_CTX_NAS_ROLLBACK)
+        bc.StartSnapshotSet()
+        bc.AddToSnapshotSet("D:\\", SOFTWARE_ID)
+        bc.AddToSnapshotSet("E:\\", other)
+        bc.DoSnapshotSet().Wait()
+    finals = [entry for entry in log if entry[0].endswith("FinalCommitSnapshots")]
+    assert finals == [
+        ("PreFinalCommitSnapshots", SOFTWARE_ID),
+        ("PreFinalCommitSnapshots", other),
+        ("PostFinalCommitSnapshots", SOFTWARE_ID),
+        ("PostFinalCommitSnapshots", other),
+    ]
+
+
+def test_hardware_software_and_system_registered_for_one_volume(system: VssSystem) -> None:
+    """§3.2 row 10 / §9: with a hardware, a software and the system provider all taking the
+    volume, GUID_NULL picks hardware; without the hardware one, software; then system."""
+    _machine(system)  # registers software first, then hardware (§9 order must not follow it)
+    assert [p.provider_type for p in system.providers] == [
+        VSS_PROV_SYSTEM,
+        VSS_PROV_SOFTWARE,
+        VSS_PROV_HARDWARE,
+    ]
+    chosen = []
+    for volume in ("C:\\", "D:\\", "E:\\"):
+        with system.CreateVssBackupComponents() as bc:
+            _start(bc)
+            snapshot_id = bc.AddToSnapshotSet(volume)
+            bc.PrepareForBackup().Wait()
+            bc.DoSnapshotSet().Wait()
+            chosen.append(bc.GetSnapshotProperties(snapshot_id).m_ProviderId)
+    assert chosen == [HARDWARE_ID, SOFTWARE_ID, SYSTEM_PROVIDER_ID]

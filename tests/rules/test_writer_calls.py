@@ -39,7 +39,7 @@ from simulator import (
 from simulator._rules.calls import Phase
 from simulator._rules.writer_calls import WRITER_CALLS
 from simulator._rules.writer_states import WriterEvent
-from tests.helpers import QuietWriter, drive_to, make_writer, settle
+from tests.helpers import QuietWriter, drive_to, make_writer, settle, succeed_all
 
 E = WriterEvent
 P = Phase
@@ -119,6 +119,7 @@ def _deliver(system: VssSystem, event: WriterEvent) -> uuid.UUID:
         drive_to(bc, P.PREPARED_FOR_BACKUP)
         settle(bc.DoSnapshotSet())
         if bc.phase is P.SNAPSHOT_SET_CREATED:
+            succeed_all(bc)
             bc.BackupComplete().Wait()
         else:
             bc.AbortBackup()
@@ -256,7 +257,7 @@ def test_volume_array_count_set_id_and_device(vss_system: VssSystem) -> None:
         asks[event].append(("GetCurrentSnapshotSetId", ()))
     asks[E.POST_SNAPSHOT] += [
         ("GetSnapshotDeviceName", ("C:\\",)),
-        ("GetSnapshotDeviceName", ("D:",)),
+        ("GetSnapshotDeviceName", ("D:\\",)),  # the trailing backslash is required (§1.5)
     ]
     ask = Asker(writer, asks)
     with vss_system.CreateVssBackupComponents() as bc:
@@ -267,7 +268,7 @@ def test_volume_array_count_set_id_and_device(vss_system: VssSystem) -> None:
         for event in _SEQUENCE[1:]:
             assert ask(event, "GetCurrentSnapshotSetId") == [set_id]
         devices = ask(E.POST_SNAPSHOT, "GetSnapshotDeviceName", "C:\\") + ask(
-            E.POST_SNAPSHOT, "GetSnapshotDeviceName", "D:"
+            E.POST_SNAPSHOT, "GetSnapshotDeviceName", "D:\\"
         )
         expected = [
             bc.GetSnapshotProperties(c).m_pwszSnapshotDeviceObject for c in (copy_c, copy_d)

@@ -106,6 +106,8 @@ def run_session(system: VssSystem, handler: str) -> Session:
             bc.AbortBackup()
         else:
             drive_to(bc, Phase.BACKUP_COMPLETED)
+        if bc.phase is Phase.POST_RESTORED:  # Query is a backup call (docs/reference.md §3.6)
+            return Session(bc.GetSessionId(), [s.properties() for s in system.shadow_copies()])
         return Session(bc.GetSessionId(), bc.Query())
 
 

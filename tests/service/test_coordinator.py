@@ -62,7 +62,14 @@ from simulator import (
     WriterEvent,
 )
 from tests.helpers import FULL_BACKUP as FULL
-from tests.helpers import NO_ARG, QuietWriter, begin_backup, instance_id, make_writer
+from tests.helpers import (
+    NO_ARG,
+    QuietWriter,
+    begin_backup,
+    instance_id,
+    make_writer,
+    succeed_all,
+)
 
 #: A writer's events up to a veto at Freeze, then VSS's own Abort (docs/reference.md §4.2 trigger 2).
 FROZEN_THEN_ABORTED = ["OnIdentify", "OnPrepareBackup", "OnPrepareSnapshot", "OnFreeze", "OnAbort"]
@@ -227,6 +234,7 @@ def test_full_component_mode_backup_sends_the_seven_events_after_identify(
     bc, set_id = prepared(system)
     bc.DoSnapshotSet().Wait()
     assert statuses(bc)["Full"].state is VSS_WS_WAITING_FOR_BACKUP_COMPLETE
+    succeed_all(bc)
     bc.BackupComplete().Wait()
     assert statuses(bc)["Full"].state is VSS_WS_STABLE
     session = bc.GetSessionId()
@@ -744,6 +752,7 @@ def test_freeze_that_raises_aborts_and_the_next_backup_works(system: VssSystem) 
     del writer.script["OnFreeze"]
     again, _ = prepared(system)
     again.DoSnapshotSet().Wait()
+    succeed_all(again)
     again.BackupComplete().Wait()
     assert statuses(again)["Writer"].state is VSS_WS_STABLE
     session = again.GetSessionId()

@@ -200,8 +200,9 @@ def test_abort_backup_during_backup_complete_keeps_backup_completed(system: VssS
 def test_cancel_that_did_not_stop_prepare_for_backup_does_not_cancel_do_snapshot_set(
     system: VssSystem,
 ) -> None:
-    """docs/reference.md §3.4: PrepareForBackup ignores the Cancel and ends VSS_S_ASYNC_FINISHED; the
-    DoSnapshotSet that follows is a new operation and must run to the end (no OnAbort)."""
+    """docs/reference.md §3.4: a Cancel that comes while the last writer's PrepareForBackup runs
+    stops nothing (no writer is left to skip): the operation ends VSS_S_ASYNC_FINISHED, and the
+    DoSnapshotSet that follows is a new operation that runs to the end (no OnAbort)."""
     writer = subscribe(SlowWriter({"OnPrepareBackup": 5}))
     bc = system.CreateVssBackupComponents()
     bc.InitializeForBackup()
@@ -210,6 +211,7 @@ def test_cancel_that_did_not_stop_prepare_for_backup_does_not_cancel_do_snapshot
     bc.StartSnapshotSet()
     bc.AddToSnapshotSet("C:\\")
     prepare = bc.PrepareForBackup()
+    prepare.Wait(1000)  # the writer's handler runs
     prepare.Cancel()
     prepare.Wait()
     assert prepare.QueryStatus() == VSS_S_ASYNC_FINISHED
