@@ -244,6 +244,12 @@ class Armed:
         """Run ``undo`` when the fault is cured (last registered, first run)."""
         self._undo.append(undo)
 
+    def forget_cures(self) -> None:
+        """What would undo the fault is gone (its requester's process ended): the fault counts
+        as cured, and nothing is run."""
+        self._undo.clear()
+        self.cured = True
+
     def cure(self) -> None:
         """Undo the fault; it never fires again."""
         if self.cured:

@@ -100,7 +100,7 @@ LEAKED_SNAPSHOT_SET = Fault(
     "PrepareForBackup fails.",
     mechanism="an IVssBackupComponents driven through PrepareForBackup and then abandoned "
     "(``details['requester']``); ``cure()`` releases it; the other cure, the requester's process "
-    "ending, is not modelled yet (``fakes.faults.end_requester_process``).",
+    "ending, is ``fakes.faults.end_requester_process``.",
     arm=m.arm_lock(leaked=True),
 )
 

@@ -10,6 +10,7 @@ registers its cure and says how its firings are counted.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -338,12 +339,15 @@ def arm_lock(*, leaked: bool) -> Any:
 def end_requester_process(armed: Armed) -> None:
     """The leaked requester's process ends (the other documented cure of #2).
 
-    Not modelled yet: the model has no requester processes. Cure with ``armed.cure()``
-    (Release) meanwhile.
+    Its object is dropped without Release, as a process that exits drops its COM objects; the
+    machine releases a dead requester's object as COM does (docs/design.md, "When user code
+    misbehaves"): what was under way is aborted and the creation lock freed. The machine's
+    pending tasks run until that is done.
     """
-    raise NotImplementedError(
-        "a requester's process ending is not modelled yet; armed.cure() releases the object"
-    )
+    armed.details.pop("requester", None)
+    armed.forget_cures()
+    gc.collect()
+    armed.system.run()
 
 
 def arm_misuse(expected: int, steps: Callable[[IVssBackupComponents], None]) -> Any:

@@ -159,12 +159,6 @@ def test_no_abort_after_a_failed_prepare_leaves_the_lock_held(
     assert report.ok and system.shadow_copies() == []
 
 
-@pytest.mark.xfail(
-    raises=NotImplementedError,
-    strict=True,
-    reason="a requester's process ending is not modelled yet (requester death); when it is, "
-    "implement fakes.faults.end_requester_process and this test passes",
-)
 def test_the_leaked_lock_goes_when_the_requester_process_ends(
     machine: tuple[VssSystem, SampleWriter],
 ) -> None:
