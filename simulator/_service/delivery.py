@@ -236,11 +236,3 @@ class EventDelivery:
         if entry is None:
             return None
         return IVssWriterComponents(entry, _COMPONENT_ACCESS[event], ws.core.report)
-
-    @staticmethod
-    def restore_components(session: Session, ws: WriterInSession, event: WriterEvent) -> Any:
-        """The writer's component view in a restore, found by writer class."""
-        for entry in session.bcd.writers:
-            if entry.writer_id == ws.core.writer_id:
-                return IVssWriterComponents(entry, _COMPONENT_ACCESS[event], ws.core.report)
-        return None
