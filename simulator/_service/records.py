@@ -343,11 +343,16 @@ class WriterCore:
         rule = WRITER_CALLS[method]
         inv = self.active.get(current_thread_key())
         if inv is None:
-            if not rule.thread_rule and len(self.active) == 1:
+            # A snapshot: handlers may end on the simulator's thread while a worker asks.
+            running = list(self.active.values())
+            if not rule.thread_rule and len(running) == 1:
                 # Not bound to the handler's thread: a worker may ask while exactly one handler runs.
-                inv = next(iter(self.active.values()))
+                inv = running[0]
             else:
                 return self._refuse_off_thread(method, rule.thread_rule)
+        if getattr(inv, "session", None) is None:
+            # The handler returned meanwhile (a worker kept asking): no handler runs for it now.
+            return self._refuse_off_thread(method, rule.thread_rule)
         if rule.events is not None and inv.event not in rule.events:
             where = ", ".join(sorted(e.value for e in rule.events))
             message = (
@@ -376,7 +381,7 @@ class WriterCore:
         running = list(self.active.values())
         if running:
             handlers = "; ".join(
-                f"{inv.event.value} of session {inv.session.session_id} runs on {inv.thread!r}"
+                f"{inv.event.value} of session {inv.session_id} runs on {inv.thread!r}"
                 for inv in running
             )
             if thread_rule:
