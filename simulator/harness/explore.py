@@ -81,6 +81,10 @@ class ScheduleRandom(random.Random):
     Every other draw is the seeded generator's own, so GUIDs depend only on the schedule.
     """
 
+    def __new__(cls, choices: Sequence[int] = (), seed: int = 0) -> ScheduleRandom:
+        # Before Python 3.11, random.Random.__new__ takes the seed alone.
+        return super().__new__(cls, seed)  # type: ignore[call-arg]
+
     def __init__(self, choices: Sequence[int] = (), seed: int = 0) -> None:
         super().__init__(seed)
         #: the choices to follow, by decision
