@@ -1,6 +1,6 @@
 """The requester's call order, with expected results written from the documentation.
 
-Every expected value below is literal data copied from /work/docs/reference.md
+Every expected value below is literal data copied from docs/reference.md
 (§3.1 object rules, §3.2 backup call order, §3.3 restore call order, §3.5 ordering errors,
 §4.5 writerless contexts), never read from the model's tables. Each row is checked twice:
 
