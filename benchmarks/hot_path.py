@@ -31,6 +31,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from sessions import BenchWriter
+
 from simulator import (
     VSS_BT_FULL,
     VSS_CT_FILEGROUP,
@@ -38,9 +40,7 @@ from simulator import (
     VSS_ST_OTHER,
     VSS_UT_USERDATA,
     VSS_WRE_ALWAYS,
-    CVssWriterEx2,
     IVssCreateWriterMetadata,
-    IVssWriterComponents,
     VssSnapshotSetInProgress,
     VssSystem,
 )
@@ -48,35 +48,8 @@ from simulator import (
 GUID = uuid.UUID(int=1)
 
 
-class DoNothingWriter(CVssWriterEx2):
-    """Handlers that only succeed."""
-
-    def OnIdentify(self, metadata: IVssCreateWriterMetadata) -> bool:
-        return True
-
-    def OnPrepareBackup(self, components: IVssWriterComponents | None) -> bool:
-        return True
-
-    def OnPrepareSnapshot(self) -> bool:
-        return True
-
-    def OnFreeze(self) -> bool:
-        return True
-
-    def OnThaw(self) -> bool:
-        return True
-
-    def OnPostSnapshot(self, components: IVssWriterComponents | None) -> bool:
-        return True
-
-    def OnAbort(self) -> bool:
-        return True
-
-    def OnBackupComplete(self, components: IVssWriterComponents | None) -> bool:
-        return True
-
-    def OnBackupShutdown(self, snapshot_set_id: uuid.UUID) -> bool:
-        return True
+#: Handlers that only succeed (the same writer ``sessions.py`` measures).
+DoNothingWriter = BenchWriter
 
 
 class DescribingWriter(DoNothingWriter):
