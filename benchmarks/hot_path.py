@@ -31,14 +31,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sessions import BenchWriter
+from sessions import BenchWriter, install
 
 from simulator import (
     VSS_BT_FULL,
     VSS_CT_FILEGROUP,
     VSS_RME_RESTORE_IF_CAN_REPLACE,
-    VSS_ST_OTHER,
-    VSS_UT_USERDATA,
     VSS_WRE_ALWAYS,
     IVssCreateWriterMetadata,
     VssSnapshotSetInProgress,
@@ -77,16 +75,6 @@ WORKLOADS: dict[str, type[DoNothingWriter]] = {
     "describing": DescribingWriter,
     "do-nothing": DoNothingWriter,
 }
-
-
-def install(system: VssSystem, writers: int, kind: type[DoNothingWriter]) -> list[DoNothingWriter]:
-    result = []
-    for i in range(writers):
-        writer = kind()
-        writer.Initialize(system.new_guid(), f"Bench Writer {i}", VSS_UT_USERDATA, VSS_ST_OTHER)
-        writer.Subscribe()
-        result.append(writer)
-    return result
 
 
 def backup(system: VssSystem) -> None:
