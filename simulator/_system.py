@@ -194,6 +194,11 @@ class VssSystem:
         storage = self._volume(on_volume) if on_volume is not None else None
         self._machine.storage.resize(self._volume(for_volume), max_size, storage)
 
+    def shadow_storage_associations(self) -> list[tuple[Volume, Volume, int | None]]:
+        """The diff areas in use, in the order they were made: (the volume, the volume storing
+        its diff area, the maximum size in bytes or None for UNBOUNDED) (docs/reference.md §6)."""
+        return [(a.volume, a.storage, a.max_bytes) for a in self._machine.storage.areas()]
+
     def shadow_storage_text(self, command: str = "list shadowstorage") -> str:
         """The text of ``vssadmin list shadowstorage`` (docs/reference.md §10.5)."""
         return shadow_storage.vssadmin_shadow_storage(self._machine, command)

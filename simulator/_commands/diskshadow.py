@@ -217,7 +217,9 @@ def _run(system: VssSystem, lines: Iterable[str], *, script: bool) -> int:
 @click.command(context_settings=TOOL_CONTEXT)
 @machine_options
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
-def diskshadow(state_path: Path | None, seed: int | None, arguments: tuple[str, ...]) -> None:
+def diskshadow(
+    state_path: Path | None, seed: int | None, sql_server: bool, arguments: tuple[str, ...]
+) -> None:
     """diskshadow on the saved machine: `vss-sim diskshadow /s script.txt`, or commands on stdin."""
     if arguments and (len(arguments) != 2 or arguments[0].lower() not in ("/s", "-s")):
         click.echo(
@@ -232,6 +234,6 @@ def diskshadow(state_path: Path | None, seed: int | None, arguments: tuple[str, 
             raise click.ClickException(f"cannot read script {arguments[1]}: {exc}") from None
     else:
         lines = sys.stdin
-    with open_machine(state_path, seed) as system:
+    with open_machine(state_path, seed, sql_server) as system:
         code = _run(system, lines, script=bool(arguments))
     raise click.exceptions.Exit(code)

@@ -4,9 +4,17 @@ The file is ``$XDG_STATE_HOME/vss-sim/machine.json`` (``~/.local/state/vss-sim/m
 when XDG_STATE_HOME is unset or not absolute), or the path given with ``--state``. It is JSON with
 a ``version``; it holds the machine's seed, name and calendar start, its volumes, its providers
 (the system provider only), its shadow copies, the writers' last states, the virtual clock, the
-number of shadow copy devices made and the state of the seeded generator. The writers are the
-in-box set (``fakes.inbox_writers()``), subscribed in order, so the same seed gives them the same
-instance ids on every run; the generator then continues where the last run left it.
+number of shadow copy devices made, the diff areas (``shadow_storage``: each volume's storage
+volume and maximum size, as ``vssadmin add/resize shadowstorage`` set them), the applications
+whose writers run beside the in-box ones (``applications``) and the state of the seeded
+generator. The writers are the in-box set (``fakes.inbox_writers()``), then SQL Server's writer
+when the machine was made with ``--sql-server``, subscribed in order, so the same seed gives them
+the same instance ids on every run; the generator then continues where the last run left it.
+No tool command writes data to a volume, so the diff areas' used space is always 0 and is not
+kept.
+
+Fields added since version 1 was first written (``shadow_storage``, ``applications``) are
+optional: a file without them is a machine without diff areas or applications, and still loads.
 
 A run reads the file (a missing one is a new machine with volumes C:, D: and E:, docs/design.md),
 runs its command and writes the file back with ``write_atomically``: a run killed in the middle
@@ -31,11 +39,14 @@ from .._service.providers import SYSTEM_PROVIDER_ID, Snapshot
 from .._system import VssSystem
 from .._vocabulary.enums import VSS_WRITER_STATE
 from .files import write_atomically
+from .last_trace import save_trace_beside
 
 __all__ = [
+    "APPLICATIONS",
     "DEFAULT_VOLUMES",
     "FORMAT",
     "VERSION",
+    "applications_of",
     "default_state_path",
     "dump_state",
     "load_machine",
@@ -46,6 +57,8 @@ __all__ = [
 
 FORMAT = "vss-sim machine state"
 VERSION = 1
+#: Applications a machine may run beside the in-box writers: name in the file -> its writer.
+APPLICATIONS = ("SqlServerWriter",)
 #: The volumes of a new command-line machine ([INF], docs/design.md).
 DEFAULT_VOLUMES = ("C:\\", "D:\\", "E:\\")
 _SNAPSHOT_FIELDS = {
@@ -77,7 +90,14 @@ def default_state_path() -> Path:
 
 
 def machine_options(command: F) -> F:
-    """The ``--state PATH`` and ``--seed N`` options of the tool commands."""
+    """The ``--state PATH``, ``--seed N`` and ``--sql-server`` options of the tool commands."""
+    command = click.option(
+        "--sql-server",
+        is_flag=True,
+        default=False,
+        help="A new machine also runs SQL Server's writer (SqlServerWriter), whose databases "
+        "on C: are backed up and take restore events (vshadow -r=FILE).",
+    )(command)
     command = click.option(
         "--seed",
         type=int,
@@ -94,16 +114,28 @@ def machine_options(command: F) -> F:
     return command
 
 
-def new_machine(seed: int, volumes: tuple[tuple[str, str], ...] = ()) -> VssSystem:
-    """A command-line machine: the volumes (C:\\ always first) and the in-box writers."""
+def new_machine(
+    seed: int, volumes: tuple[tuple[str, str], ...] = (), applications: tuple[str, ...] = ()
+) -> VssSystem:
+    """A command-line machine: the volumes (C:\\ always first), the in-box writers, then the
+    writers of ``applications`` (names from ``APPLICATIONS``)."""
     import fakes
 
     system = VssSystem(seed=seed)
     for name, file_system in volumes or tuple((v, "NTFS") for v in DEFAULT_VOLUMES):
         if name.lower() != "c:\\":
             system.add_volume(name, file_system=file_system)
-    fakes.install(system, fakes.inbox_writers())
+    writers = fakes.inbox_writers()
+    if "SqlServerWriter" in applications:
+        writers.append(fakes.SqlServerWriter())
+    fakes.install(system, writers)
     return system
+
+
+def applications_of(system: VssSystem) -> tuple[str, ...]:
+    """The ``APPLICATIONS`` whose writers run on ``system``."""
+    names = set(system.writer_names())
+    return tuple(name for name in APPLICATIONS if name in names)
 
 
 def _get(data: dict[str, Any], key: str, kind: type[T]) -> T:
@@ -135,6 +167,7 @@ def dump_state(system: VssSystem) -> str:
             for v in system.volumes
         ],
         "providers": [str(p.provider_id) for p in system.providers],
+        "applications": list(applications_of(system)),
         "writers": [
             {"instance_id": str(iid), "state": int(state), "failure": failure}
             for iid, (state, failure) in system.writer_last_states().items()
@@ -146,6 +179,10 @@ def dump_state(system: VssSystem) -> str:
                 for key, kind in _SNAPSHOT_FIELDS.items()
             }
             for s in system.shadow_copies()
+        ],
+        "shadow_storage": [
+            {"for": volume.name, "on": storage.name, "max_bytes": maximum}
+            for volume, storage, maximum in system.shadow_storage_associations()
         ],
         "rng": {"version": version, "words": [int(w) for w in words], "gauss": gauss},
     }
@@ -184,7 +221,12 @@ def _rebuild(data: dict[str, Any]) -> VssSystem:
         start_time = dt.datetime.fromisoformat(start)
     except ValueError:
         raise _Corrupt("field 'start_time' is not a date") from None
-    system = new_machine(seed, tuple((name, fs) for name, fs, _ in volumes))
+    applications = data.get("applications", [])
+    if not isinstance(applications, list) or not all(a in APPLICATIONS for a in applications):
+        raise _Corrupt(f"field 'applications' is not a list of {', '.join(APPLICATIONS)}")
+    system = new_machine(
+        seed, tuple((name, fs) for name, fs, _ in volumes), tuple(sorted(set(applications)))
+    )
     if system.start_time != start_time:
         raise _Corrupt("the start time is not the simulator's")
     if [v.guid_path for v in system.volumes] != [guid for _, _, guid in volumes]:
@@ -229,18 +271,42 @@ def _rebuild(data: dict[str, Any]) -> VssSystem:
         )
     except (ValueError, TypeError) as exc:
         raise _Corrupt(str(exc)) from None
+    _restore_shadow_storage(system, data.get("shadow_storage", []))
     return system
 
 
-def load_machine(path: Path, seed: int | None = None) -> VssSystem:
-    """The machine saved in ``path``, or a new one (seed ``seed``, default 0) if there is none.
+def _restore_shadow_storage(system: VssSystem, entries: object) -> None:
+    """The diff areas of the file, remade in their order (``shadow_storage`` is optional)."""
+    if not isinstance(entries, list):
+        raise _Corrupt("field 'shadow_storage' is not a list")
+    names = {v.name for v in system.volumes}
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise _Corrupt("a shadow storage association is not an object")
+        volume, storage = _get(entry, "for", str), _get(entry, "on", str)
+        maximum = entry.get("max_bytes")
+        if volume not in names or storage not in names:
+            raise _Corrupt("a shadow storage association names a volume the machine lacks")
+        if maximum is not None and (
+            not isinstance(maximum, int) or isinstance(maximum, bool) or maximum < 1
+        ):
+            raise _Corrupt("a shadow storage maximum is not a positive number of bytes")
+        system.resize_shadow_storage(volume, maximum, storage)
+
+
+def load_machine(
+    path: Path, seed: int | None = None, applications: tuple[str, ...] | None = None
+) -> VssSystem:
+    """The machine saved in ``path``, or a new one (seed ``seed``, default 0, running
+    ``applications``' writers) if there is none.
 
     Raises ``click.ClickException`` (one line, exit 1) for a file that cannot be read, is not a
-    state file, is of another version, or was made with another seed than ``seed``."""
+    state file, is of another version, or was made with another seed than ``seed`` or without
+    one of ``applications``."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return new_machine(0 if seed is None else seed)
+        return new_machine(0 if seed is None else seed, (), applications or ())
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read state file {path}: {exc}") from None
     try:
@@ -262,6 +328,12 @@ def load_machine(path: Path, seed: int | None = None) -> VssSystem:
             f"the machine in {path} was made with seed {system.seed}, not {seed}: remove the "
             "file (or pass --state for another) to start a new machine"
         )
+    missing = [a for a in applications or () if a not in applications_of(system)]
+    if missing:
+        raise click.ClickException(
+            f"the machine in {path} was made without {', '.join(missing)}: remove the file (or "
+            "pass --state for another) to start a new machine with it"
+        )
     return system
 
 
@@ -273,12 +345,16 @@ def save_machine(system: VssSystem, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def open_machine(state_path: Path | None, seed: int | None) -> Iterator[VssSystem]:
+def open_machine(
+    state_path: Path | None, seed: int | None, sql_server: bool = False
+) -> Iterator[VssSystem]:
     """The machine of the state file, saved back when the block ends (also after an error a
-    command reports with ``click`` exceptions, so copies made before it are kept)."""
+    command reports with ``click`` exceptions, so copies made before it are kept); the run's
+    trace is saved beside it for ``vss-sim trace`` (``last_trace.trace_path_beside``)."""
     path = state_path if state_path is not None else default_state_path()
-    system = load_machine(path, seed)
+    system = load_machine(path, seed, ("SqlServerWriter",) if sql_server else None)
     try:
         yield system
     finally:
         save_machine(system, path)
+        save_trace_beside(system.trace, path)

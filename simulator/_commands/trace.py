@@ -1,7 +1,8 @@
 """``vss-sim trace``: the last run's trace as JSON lines, a Chrome trace-event timeline (Perfetto),
 a Mermaid sequence diagram or a self-contained HTML page (``simulator.trace_export``).
 
-``vss-sim demo`` saves its trace beside the command line's machine state file
+``vss-sim demo`` and each run of ``vss-sim vshadow``, ``vssadmin`` and ``diskshadow`` save their
+trace (the last run's replaces the one before) beside the command line's machine state file
 (``machine_state.default_state_path``: ``$XDG_STATE_HOME/vss-sim/machine.json``, or under
 ``~/.local/state`` when XDG_STATE_HOME is unset or not absolute), as ``last-trace.jsonl`` in the
 same folder; ``--state PATH`` names another state file, and the trace is then kept beside that
@@ -22,12 +23,10 @@ from .._presentation.trace_export_chrome import to_chrome_trace
 from .._presentation.trace_export_html import to_html
 from .._presentation.trace_export_sequence import to_mermaid
 from .files import write_atomically
+from .last_trace import LAST_TRACE, save_trace_beside, trace_path_beside
 from .machine_state import default_state_path
 
 __all__ = ["LAST_TRACE", "last_trace_path", "save_last_trace", "trace"]
-
-#: The file name of the saved trace inside the state folder.
-LAST_TRACE = "last-trace.jsonl"
 
 _FORMATS: dict[str, tuple[str, Callable[[Sequence[TraceRecord]], str]]] = {
     "jsonl": ("JSON lines", to_jsonl),
@@ -44,18 +43,12 @@ STATE_HELP = (
 
 def last_trace_path(state: str | os.PathLike[str] | None = None) -> Path:
     """Where the last run's trace is kept: beside the state file (see the module docstring)."""
-    machine = Path(state) if state is not None else default_state_path()
-    return machine.parent / LAST_TRACE
+    return trace_path_beside(Path(state) if state is not None else default_state_path())
 
 
 def save_last_trace(records: Sequence[TraceRecord], state: str | None = None) -> Path:
     """Write ``records`` as the last run's trace (atomically); the folder is made if missing."""
-    path = last_trace_path(state)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise click.ClickException(f"cannot make folder {path.parent}: {exc.strerror}") from None
-    return write_atomically(path, to_jsonl(records))
+    return save_trace_beside(records, Path(state) if state is not None else default_state_path())
 
 
 def _load(path: Path) -> list[TraceRecord]:
@@ -99,7 +92,8 @@ def _load(path: Path) -> list[TraceRecord]:
     help="Read this JSON-lines trace instead of the last run's (e.g. a demo's --trace-out).",
 )
 def trace(fmt: str, out: str | None, state: str | None, source: str | None) -> None:
-    """The last run's trace (saved by `vss-sim demo`) as JSON lines, a timeline or a diagram."""
+    """The last run's trace (of `vss-sim demo`, vshadow, vssadmin or diskshadow) as JSON lines,
+    a timeline or a diagram."""
     path = Path(source) if source is not None else last_trace_path(state)
     records = _load(path)
     what, render = _FORMATS[fmt]

@@ -4,7 +4,10 @@
 Arguments are matched as VShadow matches them: ``-name`` or ``/name``, case-insensitive,
 ``-name=value`` with optional double quotes; flags first, then one command, or a volume list (a
 shadow copy set). Simulated: ``-p``, ``-nw``, ``-wx=``, ``-wi=``, ``-bc=``, volumes, ``-q``,
-``-qx=``, ``-s=``, ``-da``, ``-dx=``, ``-ds=``, ``-do=``, ``-ws``, ``-wm``, ``-?``. VShadow's
+``-qx=``, ``-s=``, ``-da``, ``-dx=``, ``-ds=``, ``-do=``, ``-ws``, ``-wm``, ``-r=``, ``-rs=``,
+``-?``. ``-r=FILE`` restores from a document ``-bc=FILE`` saved (V-2): only the writers that
+take restore events get them (the in-box writers' restore condition is VSS_WRE_NEVER; a machine
+made with ``--sql-server`` has one that does), and no file is copied. VShadow's
 other options are refused with a one-line "not simulated" (exit 2). An argument VShadow does not
 know gets its "invalid parameter" error and usage screen (exit 1); a failed step exits 2, as
 VShadow does, with the failure named on stderr (no capture shows VShadow's own error lines).
@@ -62,8 +65,6 @@ _UNSIMULATED_VALUES = [
     "bex",
     "el",
     "er",
-    "r",
-    "rs",
     "revert",
     "addresync",
     "resync",
@@ -257,6 +258,34 @@ class _Run:
                 )
             self.list_copies(bc, set_id)
 
+    def restore(self, path: str, simulate: bool) -> int:
+        """V-2 (``-r=``) or V-3 (``-rs=``) from the document in ``path`` (docs/field-failures.md
+        §A.6), as ``fakes.vshadow_restore`` makes it: the components of the writers backed up are
+        selected, PreRestore, the files "restored" (nothing is copied), PostRestore. A file that
+        cannot be read or is not a Backup Components Document is one line on stderr, exit 2."""
+        from fakes import vshadow_restore
+
+        if self.include:
+            not_simulated("vshadow -wi with -r or -rs")
+        try:
+            document = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+            click.echo(f"vss-sim: VShadow cannot read {path}: {reason}", err=True)
+            return 2
+        report = vshadow_restore(self.system, document, simulate=simulate, exclude=self.exclude)
+        if report.error == "VSS_E_INVALID_XML_DOCUMENT":
+            click.echo(
+                f"vss-sim: VShadow stopped: {path} is not a Backup Components Document "
+                "(InitializeForRestore: VSS_E_INVALID_XML_DOCUMENT)",
+                err=True,
+            )
+            return 2
+        if report.error is not None:
+            click.echo(f"vss-sim: VShadow stopped: {report.error}", err=True)
+            return 2
+        return 0
+
     def writer_status(self, listing: bool) -> None:
         with self.system.CreateVssBackupComponents() as bc:
             self.open(bc, self.context())
@@ -332,6 +361,10 @@ class _Run:
                     [(oldest.snapshot_id, VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT)] if oldest else []
                 )
                 return 0
+            if (value := _value(argument, "r")) is not None:
+                return self.restore(value, simulate=False)
+            if (value := _value(argument, "rs")) is not None:
+                return self.restore(value, simulate=True)
             if _flag(argument, "ws") or _flag(argument, "wm"):
                 self.writer_status(listing=_flag(argument, "ws"))
                 return 0
@@ -361,9 +394,11 @@ def _is_volume(argument: str) -> bool:
 @click.command(context_settings=TOOL_CONTEXT)
 @machine_options
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
-def vshadow(state_path: Path | None, seed: int | None, arguments: tuple[str, ...]) -> None:
+def vshadow(
+    state_path: Path | None, seed: int | None, sql_server: bool, arguments: tuple[str, ...]
+) -> None:
     """VShadow (the VSS SDK's sample requester) on the saved machine: `vss-sim vshadow -p C:`."""
-    with open_machine(state_path, seed) as system:
+    with open_machine(state_path, seed, sql_server) as system:
         run = _Run(system)
         run.say(*text.BANNER)
         try:

@@ -7,7 +7,9 @@ lines of the commands other than ``-p``, ``-nw`` and creation; the writer steps 
 writers (gathering metadata, component selection, PrepareForBackup, BackupComplete, and their
 "Waiting" lines: one "Waiting" line is printed, after DoSnapshotSet, as captured); the header of
 ``-q``; the deletion lines of ``-da``, ``-ds`` and ``-do`` and the question ``-da`` asks; the
-header of ``-ws`` and of ``-wm``, and ``-wm``'s listing; error lines after a failed step. The
+header of ``-ws`` and of ``-wm``, and ``-wm``'s listing; every line of a restore (``-r=``,
+``-rs=``: its option line, the writer status listing, the selected components, the PreRestore
+and PostRestore steps), which prints the banner only; error lines after a failed step. The
 writer status block follows docs/reference.md §10.4.
 """
 

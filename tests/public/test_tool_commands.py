@@ -152,7 +152,8 @@ def test_a_write_interrupted_before_the_rename_keeps_the_old_file(
     code, _ = run(state, "vshadow", "-da")
     assert code != 0
     assert state.read_text() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["machine.json"]
+    # No temporary file is left behind (the trace beside the state is the first run's).
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last-trace.jsonl", "machine.json"]
 
 
 def test_a_run_killed_while_writing_leaves_a_whole_file(tmp_path: Path) -> None:
@@ -240,9 +241,13 @@ def test_vssadmin_delete_and_create(tmp_path: Path) -> None:
     remaining = run(state, "vssadmin", "list", "shadows")[1]
     assert "(C:)" not in remaining and "(D:)" in remaining
     assert run(state, "vssadmin", "delete", "shadows", "/all", "/for=D:")[0] == 1
-    code, output = run(state, "vssadmin", "list", "shadowstorage")
-    assert code == 2 and "not simulated" in output
+    code, output = run(state, "vssadmin", "delete", "shadowstorage", "/for=C:")
+    assert code == 2 and "vssadmin delete shadowstorage is not simulated" in output
     assert run(state, "vssadmin", "create", "shadow", "/for=Q:")[0] == 2
+    # The copies made their volumes' diff areas, on the volumes themselves.
+    storage = run(state, "vssadmin", "list", "shadowstorage")[1]
+    assert storage.count("Shadow Copy Storage association") == 2
+    assert "   For volume: (C:)" in storage and "   For volume: (D:)" in storage
 
 
 def test_diskshadow_script_persistent_and_volatile(tmp_path: Path) -> None:
@@ -270,3 +275,199 @@ def test_diskshadow_script_persistent_and_volatile(tmp_path: Path) -> None:
     script.write_text("format c:\n", encoding="utf-8")
     code, output = run(state, "diskshadow", "/s", str(script))
     assert code == 1 and "'format c:' is not simulated" in output
+
+
+def cli(env: dict[str, str], *args: str, code: int = 0) -> str:
+    """``vss-sim`` in this process with ``env`` (faster than ``vss_sim``); stdout and stderr."""
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def _storage_blocks(output: str) -> dict[str, list[str]]:
+    """``list shadowstorage``: "(C:)" -> the block's lines after its "For volume" line."""
+    blocks: dict[str, list[str]] = {}
+    for block in output.split("Shadow Copy Storage association\n")[1:]:
+        lines = block.strip("\n").splitlines()
+        blocks[lines[0].split(": ", 1)[1][:4]] = lines[1:]
+    return blocks
+
+
+def test_resize_shadowstorage_then_list_shows_the_new_maximum(home: dict[str, str]) -> None:
+    """docs/reference.md §10.5: resized in one run, kept in the state file, listed by the next."""
+    resized = vss_sim(
+        home, "vssadmin", "resize", "shadowstorage", "/For=C:", "/On=C:", "/MaxSize=20%"
+    )
+    assert resized.splitlines()[-2:] == [
+        "",
+        "Successfully resized the shadow copy storage association",
+    ]
+    state = json.loads((Path(home["XDG_STATE_HOME"]) / "vss-sim" / "machine.json").read_text())
+    c_bytes = 100 * 1024**3  # the default volume size
+    assert state["shadow_storage"] == [{"for": "C:\\", "on": "C:\\", "max_bytes": c_bytes // 5}]
+    listed = vss_sim(home, "vssadmin", "list", "shadowstorage")
+    assert (
+        _storage_blocks(listed)["(C:)"][-1] == "   Maximum Shadow Copy Storage space: 20 GB (20%)"
+    )
+    cli(home, "vssadmin", "resize", "shadowstorage", "/for=c:", "/on=c:", "/maxsize=900MB")
+    cli(home, "vshadow", "-p", "-nw", "C:")  # a copy fits: 900 MB holds the 320 MB minimum
+    listed = cli(home, "vssadmin", "list", "shadowstorage", "/for=C:")
+    assert _storage_blocks(listed)["(C:)"][1:] == [
+        "   Used Shadow Copy Storage space: 0 B (0%)",
+        "   Allocated Shadow Copy Storage space: 0 B (0%)",
+        "   Maximum Shadow Copy Storage space: 900 MB (0%)",
+    ]
+    assert "Contents of shadow copy set ID" in cli(home, "vssadmin", "list", "shadows")
+    cli(home, "vssadmin", "resize", "shadowstorage", "/For=C:", "/On=C:", "/MaxSize=UNBOUNDED")
+    assert "Maximum Shadow Copy Storage space: UNBOUNDED (100%)" in cli(
+        home, "vssadmin", "list", "shadowstorage", "/on=C:"
+    )
+    assert "No items found" in cli(home, "vssadmin", "list", "shadowstorage", "/on=D:")
+
+
+def test_a_maxsize_below_1_mb_fails_with_the_documented_rule(home: dict[str, str]) -> None:
+    resize = ("resize", "shadowstorage", "/For=C:", "/On=C:", "/MaxSize=512KB")
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "vssadmin", *resize],
+        capture_output=True,
+        text=True,
+        env=home,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout.startswith("vssadmin 1.1 - Volume Shadow Copy Service")
+    assert "Successfully" not in result.stdout
+    assert result.stderr.strip() == (
+        "vss-sim: vssadmin resize shadowstorage failed: E_INVALIDARG (0x80070057): "
+        "/MaxSize=512KB is 524288 bytes: the MaxSizeSpec value must be 1 MB or greater "
+        "(vssadmin's documentation)"
+    )
+    # Nothing was changed; exactly 1 MB, in bytes, is taken.
+    assert "No items found" in cli(home, "vssadmin", "list", "shadowstorage")
+    cli(home, "vssadmin", "resize", "shadowstorage", "/For=C:", "/On=C:", "/MaxSize=1048576")
+    assert "Maximum Shadow Copy Storage space: 1 MB (0%)" in cli(
+        home, "vssadmin", "list", "shadowstorage"
+    )
+
+
+def test_add_shadowstorage_and_its_refusals(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    code, output = run(
+        state, "vssadmin", "add", "shadowstorage", "/for=D:", "/on=E:", "/maxsize=2GB"
+    )
+    assert code == 0 and output.endswith("Successfully added the shadow copy storage association\n")
+    listed = run(state, "vssadmin", "list", "shadowstorage", "/on=E:")[1]
+    assert listed.count("Shadow Copy Storage association") == 1
+    assert "   Shadow Copy Storage volume: (E:)" in listed
+    code, output = run(state, "vssadmin", "add", "shadowstorage", "/for=D:", "/on=E:")
+    assert code == 2 and "VSS_E_OBJECT_ALREADY_EXISTS" in output
+    code, output = run(state, "vssadmin", "resize", "shadowstorage", "/for=D:", "/on=D:")
+    assert code == 2 and "VSS_E_OBJECT_NOT_FOUND" in output
+    code, output = run(
+        state, "vssadmin", "add", "shadowstorage", "/for=C:", "/on=C:", "/maxsize=100MB"
+    )
+    assert code == 2 and "less than the smallest diff area of C:\\ (320 MB" in output
+    code, output = run(state, "vssadmin", "resize", "shadowstorage", "/for=Q:", "/on=C:")
+    assert code == 2 and "Q: is not a volume of this machine" in output
+    # vssadmin's syntax: both volumes, a MaxSizeSpec it knows, /for or /on in a listing.
+    for line in (
+        ["resize", "shadowstorage", "/for=C:"],
+        ["resize", "shadowstorage", "/for=C:", "/on=C:", "/maxsize=12XB"],
+        ["resize", "shadowstorage", "/for=C:", "/on=C:", "/maxsize=101%"],
+        ["list", "shadowstorage", "/for=C:", "/on=C:"],
+    ):
+        code, output = run(state, "vssadmin", *line)
+        assert code == 1 and "Error: Invalid command." in output, line
+
+
+def test_a_state_file_without_the_newer_fields_still_loads(tmp_path: Path) -> None:
+    """Version 1 as first written had no ``shadow_storage`` or ``applications``."""
+    state = tmp_path / "machine.json"
+    assert run(state, "vshadow", "-p", "-nw", "C:")[0] == 0
+    data = json.loads(state.read_text())
+    assert data["shadow_storage"] == [{"for": "C:\\", "on": "C:\\", "max_bytes": None}]
+    del data["shadow_storage"], data["applications"]
+    state.write_text(json.dumps(data))
+    code, output = run(state, "vssadmin", "list", "shadows")
+    assert code == 0 and output.count("Shadow Copy ID") == 1
+    assert "No items found" in run(state, "vssadmin", "list", "shadowstorage")[1]
+    data["shadow_storage"] = [{"for": "Q:\\", "on": "C:\\", "max_bytes": None}]
+    broken = json.dumps(data)
+    state.write_text(broken)
+    code, output = run(state, "vssadmin", "list", "shadowstorage")
+    assert code == 1 and "names a volume the machine lacks" in output
+    assert state.read_text() == broken
+
+
+def _records(env: dict[str, str]) -> list[dict[str, str]]:
+    return [json.loads(line) for line in cli(env, "trace").splitlines()]
+
+
+def _events(env: dict[str, str], writer: str) -> list[str]:
+    return [r["name"] for r in _records(env) if r["kind"] == "event" and r["writer"] == writer]
+
+
+def test_vshadow_restores_from_the_document_it_saved(home: dict[str, str], tmp_path: Path) -> None:
+    """``-p -bc=F C:`` then ``-r=F`` (docs/field-failures.md §A.6 V-1, V-2): the writer that was
+    backed up and takes restore events gets PreRestore then PostRestore."""
+    document = tmp_path / "bc.xml"
+    cli(home, "vshadow", "--sql-server", "-p", f"-bc={document}", "C:")
+    assert 'logicalPath="SIMHOST" componentName="master"' in document.read_text()
+    restored = vss_sim(home, "vshadow", f"-r={document}")
+    assert restored.strip().splitlines() == [
+        "VSHADOW.EXE 3.0 - Volume Shadow Copy sample client.",
+        "Copyright (C) 2005 Microsoft Corporation. All rights reserved.",
+    ]
+    assert _events(home, "SqlServerWriter") == ["OnIdentify", "OnPreRestore", "OnPostRestore"]
+    # The in-box writers backed up say VSS_WRE_NEVER: no restore events for them (§4.4).
+    assert _events(home, "System Writer") == ["OnIdentify"]
+    calls = [r["name"] for r in _records(home) if r["kind"] == "call"]
+    assert calls.count("SetSelectedForRestore") == calls.count("SetFileRestoreStatus") == 3
+    assert (
+        calls.index("InitializeForRestore")
+        < calls.index("PreRestore")
+        < calls.index("SetFileRestoreStatus")
+        < calls.index("PostRestore")
+    )
+    cli(home, "vshadow", f"-rs={document}")  # simulated: the selection, no restore events
+    assert _events(home, "SqlServerWriter") == ["OnIdentify"]
+    writers = cli(home, "vssadmin", "list", "writers")
+    sql = writers.split("Writer name: 'SqlServerWriter'")[1]
+    assert "   State: [1] Stable" in sql and "   Last error: No error" in sql
+
+
+def test_vshadow_restore_from_a_missing_or_corrupt_document(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "none.xml"
+    output = cli(home, "vshadow", f"-r={missing}", code=2)
+    assert output.splitlines()[-1] == (
+        f"vss-sim: VShadow cannot read {missing}: No such file or directory"
+    )
+    corrupt = tmp_path / "bad.xml"
+    corrupt.write_text("<BACKUP_COMPONENTS", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "vshadow", f"-r={corrupt}"],
+        capture_output=True,
+        text=True,
+        env=home,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"vss-sim: VShadow stopped: {corrupt} is not a Backup Components Document "
+        "(InitializeForRestore: VSS_E_INVALID_XML_DOCUMENT)\n"
+    )
+
+
+def test_sql_server_needs_a_machine_made_with_it(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    assert run(state, "vssadmin", "list", "writers")[0] == 0
+    code, output = run(state, "vshadow", "--sql-server", "-ws")
+    assert code == 1 and "was made without SqlServerWriter" in output
+    fresh = tmp_path / "sql.json"
+    assert "SqlServerWriter" in run(fresh, "vssadmin", "--sql-server", "list", "writers")[1]
+    assert json.loads(fresh.read_text())["applications"] == ["SqlServerWriter"]
+    assert "SqlServerWriter" in run(fresh, "vssadmin", "list", "writers")[1]
