@@ -370,6 +370,13 @@ def test_add_shadowstorage_and_its_refusals(tmp_path: Path) -> None:
     assert code == 2 and "less than the smallest diff area of C:\\ (320 MB" in output
     code, output = run(state, "vssadmin", "resize", "shadowstorage", "/for=Q:", "/on=C:")
     assert code == 2 and "Q: is not a volume of this machine" in output
+    # A maximum resize takes but no copy fits in (320 MB minimum): creation fails (§6).
+    assert (
+        run(state, "vssadmin", "resize", "shadowstorage", "/for=C:", "/on=C:", "/maxsize=100MB")[0]
+        == 0
+    )
+    code, output = run(state, "vshadow", "-p", "-nw", "C:")
+    assert code == 2 and "VShadow stopped: VSS_E_INSUFFICIENT_STORAGE" in output
     # vssadmin's syntax: both volumes, a MaxSizeSpec it knows, /for or /on in a listing.
     for line in (
         ["resize", "shadowstorage", "/for=C:"],
@@ -430,6 +437,9 @@ def test_vshadow_restores_from_the_document_it_saved(home: dict[str, str], tmp_p
         < calls.index("SetFileRestoreStatus")
         < calls.index("PostRestore")
     )
+    cli(home, "vshadow", "-wx=SqlServerWriter", f"-r={document}")  # excluded: no events
+    assert _events(home, "SqlServerWriter") == ["OnIdentify"]
+    assert "SetSelectedForRestore" not in [r["name"] for r in _records(home)]
     cli(home, "vshadow", f"-rs={document}")  # simulated: the selection, no restore events
     assert _events(home, "SqlServerWriter") == ["OnIdentify"]
     writers = cli(home, "vssadmin", "list", "writers")
