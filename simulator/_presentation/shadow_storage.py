@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .tools import vssadmin_banner
+from .vssadmin_text import vssadmin_banner
 
 if TYPE_CHECKING:
     from .._service.diff_area import DiffArea

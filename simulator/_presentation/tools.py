@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from . import diskshadow_text, vssadmin_text
+from . import diskshadow_text, shadow_storage, vssadmin_text
 from .tool_words import last_error, state_label
+from .vssadmin_text import vssadmin_banner
 
 if TYPE_CHECKING:
     from .._service.coordinator import Coordinator
-    from .._service.machine import Machine
 
 __all__ = [
     "UNSIMULATED",
@@ -41,7 +41,9 @@ _OPTIONS: dict[str, dict[str, bool]] = {
     "delete shadows": {"for": True, "oldest": False, "all": False, "shadow": True, "quiet": False},
     "create shadow": {"for": True, "autoretry": True},
 }
-#: Commands of the captured command list the simulator does not model (no diff area yet).
+#: Commands of the captured command list ``vssadmin()`` does not answer: ``list shadowstorage``
+#: is answered by ``shadow_storage``; the others change the machine (the ``vss-sim vssadmin``
+#: command runs those it models) or are not simulated.
 UNSIMULATED = (
     "add shadowstorage",
     "delete shadowstorage",
@@ -127,6 +129,8 @@ def vssadmin(coordinator: Coordinator, command: str | Sequence[str]) -> str:
         if wanted_set is not None:
             copies = [c for c in copies if c.snapshot_set_id == wanted_set]
         return vssadmin_text.list_shadows(machine, copies)
+    if parsed.name == "list shadowstorage":
+        return shadow_storage.vssadmin_shadow_storage(machine, " ".join(words))
     raise ValueError(
         f"vssadmin {parsed.name!r} changes the machine or is not simulated; "
         "run it with the vss-sim vssadmin command"
@@ -152,8 +156,3 @@ def diskshadow(coordinator: Coordinator, command: str) -> str:
         f"diskshadow {command!r} is not simulated; try 'list writers [status|metadata|detailed]', "
         "'list providers' or 'list shadows all'"
     )
-
-
-def vssadmin_banner(machine: Machine) -> str:
-    """vssadmin's first two lines, the copyright line following the Windows version (§10.1)."""
-    return "".join(f"{line}\n" for line in vssadmin_text.banner(machine)[:2])

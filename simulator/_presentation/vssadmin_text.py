@@ -38,6 +38,7 @@ __all__ = [
     "list_shadows",
     "list_writers",
     "system_copies",
+    "vssadmin_banner",
 ]
 
 BANNER = (
@@ -154,3 +155,8 @@ def list_shadows(machine: Machine, copies: Sequence[Snapshot]) -> str:
             ]
         blocks.append(_text(lines))
     return _text(banner(machine)) + "\n".join(blocks)
+
+
+def vssadmin_banner(machine: Machine) -> str:
+    """vssadmin's first two lines, the copyright line following the Windows version (§10.1)."""
+    return "".join(f"{line}\n" for line in banner(machine)[:2])

@@ -96,3 +96,17 @@ def test_the_listing_filters_by_volume(system: VssSystem) -> None:
         system.shadow_storage_text("list shadowstorage /for=Q:")
     with pytest.raises(ValueError, match="try 'list shadowstorage"):
         system.shadow_storage_text("list shadowstorage /for=C: /on=C:")
+
+
+def test_system_vssadmin_answers_list_shadowstorage(system: VssSystem) -> None:
+    system.add_volume("D:\\")
+    system.resize_shadow_storage("D:\\", 2 * GB, "C:\\")
+    text = system.vssadmin("list shadowstorage /on=C:")
+    assert text == system.shadow_storage_text("list shadowstorage /on=C:")
+    assert text.startswith("vssadmin 1.1 - Volume Shadow Copy Service administrative")
+    assert "   For volume: (D:)" in text and "Maximum Shadow Copy Storage space: 2 GB" in text
+    assert system.vssadmin("list shadowstorage /for=C:").endswith(
+        "\nNo items found that satisfy the query.\n"
+    )
+    with pytest.raises(ValueError, match="vss-sim vssadmin"):
+        system.vssadmin("resize shadowstorage /for=C: /on=C: /maxsize=2GB")
