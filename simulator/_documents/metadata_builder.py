@@ -2,14 +2,15 @@
 
 Every call validates its arguments (E_INVALIDARG) and records a draft; ``finish()`` returns the
 frozen ``WriterMetadata``.
+
+Identify once: the calls are recorded, and a builder handed the record of the writer's last
+Identify (``previous``) rebuilds nothing while its calls repeat it (``metadata_recording``).
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
-
-import attrs
 
 from .._vocabulary.enums import (
     VSS_BACKUP_SCHEMA,
@@ -25,6 +26,7 @@ from .._vocabulary.error_classes import (
 )
 from . import xml_codec as _xml
 from .arguments import logical_path as _logical_path
+from .metadata_recording import Call, MetadataRecording, recorded
 from .writer_metadata import (
     _NO_SCHEMA,
     DEFAULT_BACKUP_TYPE_MASK,
@@ -84,26 +86,45 @@ def _mask(method: str, name: str, value: object) -> int:
 
 
 def _member(method: str, name: str, value: Any, enum_type: type[E], *, allow_zero: bool) -> E:
-    try:
-        member = enum_type(value)
-    except (ValueError, TypeError):
-        member = None
+    member: E | None
+    if type(value) is enum_type:
+        member = value
+    else:
+        try:
+            member = enum_type(value)
+        except (ValueError, TypeError):
+            member = None
     if member is None or isinstance(value, bool) or (not allow_zero and member == 0):
         raise _invalid_arg(method, f"{name} {value!r} is not a valid {enum_type.__name__}")
     return member
 
 
-@attrs.define
+#: ComponentMetadata's arguments up to ``component_flags``, validated.
+_ComponentHead = tuple[
+    VSS_COMPONENT_TYPE, str | None, str, str | None, bytes | None, bool, bool, bool, bool, int
+]
+#: RestoreMethod's arguments but the mapping count, validated.
+_RestoreArguments = tuple[
+    VSS_RESTOREMETHOD_ENUM, str | None, str | None, VSS_WRITERRESTORE_ENUM, bool
+]
+
+
 class _ComponentDraft:
-    component: ComponentMetadata
-    files: list[FileDescriptor] = attrs.Factory(list)
-    database_files: list[FileDescriptor] = attrs.Factory(list)
-    database_log_files: list[FileDescriptor] = attrs.Factory(list)
-    dependencies: list[ComponentDependency] = attrs.Factory(list)
+    """A component being described: its properties, then the file sets and dependencies added."""
+
+    __slots__ = ("database_files", "database_log_files", "dependencies", "files", "head", "type")
+
+    def __init__(self, head: _ComponentHead) -> None:
+        self.type = head[0]
+        self.head = head
+        self.files: list[FileDescriptor] = []
+        self.database_files: list[FileDescriptor] = []
+        self.database_log_files: list[FileDescriptor] = []
+        self.dependencies: list[ComponentDependency] = []
 
     def freeze(self) -> ComponentMetadata:
-        return attrs.evolve(
-            self.component,
+        return ComponentMetadata(
+            *self.head,
             files=self.files,
             database_files=self.database_files,
             database_log_files=self.database_log_files,
@@ -118,14 +139,56 @@ class IVssCreateWriterMetadata:
     ``VssError`` subclass. Optional strings may be None.
     """
 
-    def __init__(self, identity: WriterIdentity) -> None:
+    def __init__(self, identity: WriterIdentity, previous: MetadataRecording | None = None) -> None:
+        """``previous``: the record of the writer's last Identify (``recording()``), whose calls
+        this one may repeat; ignored when it is another writer's or not repeatable."""
         self._identity = identity
-        self._restore_method: RestoreMethod | None = None
+        self._previous: MetadataRecording | None = None
+        self._expected: tuple[Call, ...] | None = None
+        self._repeated = 0
+        self._repeatable = True
+        if (
+            previous is not None
+            and previous.calls is not None
+            and (previous.identity is identity or previous.identity == identity)
+        ):
+            self._previous = previous
+            self._expected = previous.calls
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        """Begin the draft the calls fill in."""
+        self._calls: list[Call] = []
+        self._restore_method: _RestoreArguments | None = None
         self._exclude_files: list[FileDescriptor] = []
         self._exclude_from_snapshot: list[FileDescriptor] = []
         self._mappings: list[FileDescriptor] = []
         self._components: dict[tuple[str | None, str], _ComponentDraft] = {}
         self._backup_schema = _NO_SCHEMA
+
+    def _diverge(self) -> None:
+        """A call differs from the previous Identify's: make the ones repeated so far for real."""
+        expected = self._expected
+        assert expected is not None
+        self._expected = None
+        self._start()
+        repeated = expected[: self._repeated]
+        self._calls.extend(repeated)
+        for method, _, args, kwargs in repeated:
+            method(self, *args, **(kwargs or {}))
+
+    def _so_far(self) -> WriterMetadata:
+        """The document the calls made so far describe, leaving the builder as it is."""
+        expected = self._expected
+        if expected is None:
+            return self._build()
+        if self._repeated == len(expected) and self._previous is not None:
+            return self._previous.metadata
+        draft = IVssCreateWriterMetadataEx(self._identity)
+        for method, _, args, kwargs in expected[: self._repeated]:
+            method(draft, *args, **(kwargs or {}))
+        return draft._build()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} for {self._identity.writer_name!r}>"
@@ -136,6 +199,7 @@ class IVssCreateWriterMetadata:
         """Not supported by VSS (reserved for system use): raises ``VssNotImplemented``."""
         raise VssNotImplemented("AddIncludeFiles: not supported (reserved for system use)")
 
+    @recorded
     def AddExcludeFiles(self, path: str, filespec: str, recursive: bool) -> None:
         """Exclude a file set from the backup; wildcards allowed in the filespec."""
         method = "AddExcludeFiles"
@@ -147,6 +211,7 @@ class IVssCreateWriterMetadata:
             )
         )
 
+    @recorded
     def AddComponent(
         self,
         component_type: VSS_COMPONENT_TYPE,
@@ -176,22 +241,18 @@ class IVssCreateWriterMetadata:
                 f"{method}: a component with logical path {path!r} and name {name!r} already exists"
             )
         self._components[(path, name)] = _ComponentDraft(
-            ComponentMetadata(
+            (
                 ctype,
                 path,
                 name,
-                caption=_string(method, "caption", caption, required=False),
-                icon=icon,
-                restore_metadata=_flag(method, "restore_metadata", restore_metadata),
-                notify_on_backup_complete=_flag(
-                    method, "notify_on_backup_complete", notify_on_backup_complete
-                ),
-                selectable=_flag(method, "selectable", selectable),
-                selectable_for_restore=_flag(
-                    method, "selectable_for_restore", selectable_for_restore
-                ),
-                component_flags=_mask(method, "component_flags", component_flags),
-            )
+                _string(method, "caption", caption, required=False),
+                icon,
+                _flag(method, "restore_metadata", restore_metadata),
+                _flag(method, "notify_on_backup_complete", notify_on_backup_complete),
+                _flag(method, "selectable", selectable),
+                _flag(method, "selectable_for_restore", selectable_for_restore),
+                _mask(method, "component_flags", component_flags),
+            ),
         )
 
     @staticmethod
@@ -216,9 +277,9 @@ class IVssCreateWriterMetadata:
             raise VssObjectNotFound(
                 f"{method}: no component with logical path {key[0]!r} and name {key[1]!r}"
             )
-        if draft.component.type != wanted:
+        if draft.type != wanted:
             raise _invalid_arg(
-                method, f"component {key[1]!r} is {draft.component.type.name}, not {wanted.name}"
+                method, f"component {key[1]!r} is {draft.type.name}, not {wanted.name}"
             )
         return draft
 
@@ -240,6 +301,7 @@ class IVssCreateWriterMetadata:
             backup_type_mask=_mask(method, "backup_type_mask", backup_type_mask),
         )
 
+    @recorded
     def AddDatabaseFiles(
         self,
         logical_path: str | None,
@@ -254,6 +316,7 @@ class IVssCreateWriterMetadata:
         )
         draft.database_files.append(files)
 
+    @recorded
     def AddDatabaseLogFiles(
         self,
         logical_path: str | None,
@@ -268,6 +331,7 @@ class IVssCreateWriterMetadata:
         )
         draft.database_log_files.append(files)
 
+    @recorded
     def AddFilesToFileGroup(
         self,
         logical_path: str | None,
@@ -296,6 +360,7 @@ class IVssCreateWriterMetadata:
             )
         )
 
+    @recorded
     def SetRestoreMethod(
         self,
         method: VSS_RESTOREMETHOD_ENUM,
@@ -306,7 +371,7 @@ class IVssCreateWriterMetadata:
     ) -> None:
         """Set the writer-wide restore method (a later call replaces an earlier one)."""
         name = "SetRestoreMethod"
-        self._restore_method = RestoreMethod(
+        self._restore_method = (
             _member(name, "method", method, VSS_RESTOREMETHOD_ENUM, allow_zero=True),
             _string(name, "service", service, required=False),
             _string(name, "user_procedure", user_procedure, required=False),
@@ -316,6 +381,7 @@ class IVssCreateWriterMetadata:
             _flag(name, "reboot_required", reboot_required),
         )
 
+    @recorded
     def AddAlternateLocationMapping(
         self, source_path: str, source_filespec: str, recursive: bool, destination: str
     ) -> None:
@@ -330,6 +396,7 @@ class IVssCreateWriterMetadata:
             )
         )
 
+    @recorded
     def AddComponentDependency(
         self,
         for_logical_path: str | None,
@@ -360,6 +427,7 @@ class IVssCreateWriterMetadata:
             )
         draft.dependencies.append(dependency)
 
+    @recorded
     def SetBackupSchema(self, schema_mask: int) -> None:
         """Declare the backup types and features the writer supports (VSS_BACKUP_SCHEMA bits)."""
         self._backup_schema = VSS_BACKUP_SCHEMA(
@@ -368,19 +436,34 @@ class IVssCreateWriterMetadata:
 
     def SaveAsXML(self) -> str:
         """The document built so far, in the real WMD XML form."""
-        return self.finish().to_xml()
+        return self._so_far().to_xml()
 
     def finish(self) -> WriterMetadata:
         """The document built so far as a frozen :class:`WriterMetadata`.
 
         Not a COM method: the simulator calls it when OnIdentify returns.
         """
+        return self.recording().metadata
+
+    def recording(self) -> MetadataRecording:
+        """``finish()``, with the calls that made the document, for the writer's next Identify.
+
+        Not a COM method. When every call repeated the previous Identify's, that record (and
+        its document) is returned as it is.
+        """
+        expected = self._expected
+        if expected is not None:
+            if self._repeated == len(expected) and self._previous is not None:
+                return self._previous
+            self._diverge()
+        calls = tuple(self._calls) if self._repeatable else None
+        return MetadataRecording(self._identity, calls, self._build())
+
+    def _build(self) -> WriterMetadata:
         restore = self._restore_method
-        if restore is not None:
-            restore = attrs.evolve(restore, mappings=len(self._mappings))
         return WriterMetadata(
             self._identity,
-            restore,
+            None if restore is None else RestoreMethod(*restore, len(self._mappings)),
             exclude_files=self._exclude_files,
             exclude_from_snapshot=self._exclude_from_snapshot,
             alternate_location_mappings=self._mappings,
@@ -392,6 +475,7 @@ class IVssCreateWriterMetadata:
 class IVssCreateWriterMetadataEx(IVssCreateWriterMetadata):
     """The builder handed to OnIdentifyEx: adds AddExcludeFilesFromSnapshot (docs/reference.md §7.1)."""
 
+    @recorded
     def AddExcludeFilesFromSnapshot(self, path: str, filespec: str, recursive: bool) -> None:
         """Exclude a file set from the shadow copy itself."""
         method = "AddExcludeFilesFromSnapshot"

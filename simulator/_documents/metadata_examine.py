@@ -1,5 +1,9 @@
 """IVssExamineWriterMetadata and its parts: how a requester reads a writer's metadata
 (docs/reference.md §7.2).
+
+The document a view reads is frozen, so what a view builds from it (each component's
+``VSS_COMPONENTINFO``, itself frozen) is made once per document and shared by every view of it
+(``ComponentInfos``); the views themselves are not shared, since LoadFromXML changes one.
 """
 
 from __future__ import annotations
@@ -103,11 +107,51 @@ class VSS_COMPONENTINFO:
     dependencies: int
 
 
+def component_info(c: ComponentMetadata) -> VSS_COMPONENTINFO:
+    """What GetComponentInfo returns for ``c``."""
+    return VSS_COMPONENTINFO(
+        type=c.type,
+        logical_path=c.logical_path,
+        component_name=c.component_name,
+        caption=c.caption,
+        icon=c.icon,
+        restore_metadata=c.restore_metadata,
+        notify_on_backup_complete=c.notify_on_backup_complete,
+        selectable=c.selectable,
+        selectable_for_restore=c.selectable_for_restore,
+        component_flags=c.component_flags,
+        file_count=len(c.files),
+        database_count=len(c.database_files),
+        log_file_count=len(c.database_log_files),
+        dependencies=len(c.dependencies),
+    )
+
+
+class ComponentInfos:
+    """The ``VSS_COMPONENTINFO`` of each component of one document, each made when first asked
+    for and then shared by every view of the document."""
+
+    __slots__ = ("_infos", "metadata")
+
+    def __init__(self, metadata: WriterMetadata) -> None:
+        self.metadata = metadata
+        self._infos: list[VSS_COMPONENTINFO | None] = [None] * len(metadata.components)
+
+    def info(self, index: int) -> VSS_COMPONENTINFO:
+        """The info of component ``index`` (in range)."""
+        info = self._infos[index]
+        if info is None:
+            info = self._infos[index] = component_info(self.metadata.components[index])
+        return info
+
+
 class IVssWMComponent:
     """A read-only component of a WMD (docs/reference.md §7.1)."""
 
-    def __init__(self, component: ComponentMetadata) -> None:
+    def __init__(self, component: ComponentMetadata, info: VSS_COMPONENTINFO | None = None) -> None:
+        """``info``: the component's VSS_COMPONENTINFO when the caller has it already."""
         self.component = component
+        self._info = None if info is None else (component, info)
 
     def __repr__(self) -> str:
         return (
@@ -116,23 +160,11 @@ class IVssWMComponent:
 
     def GetComponentInfo(self) -> VSS_COMPONENTINFO:
         """The component's properties and the counts of its file sets and dependencies."""
-        c = self.component
-        return VSS_COMPONENTINFO(
-            type=c.type,
-            logical_path=c.logical_path,
-            component_name=c.component_name,
-            caption=c.caption,
-            icon=c.icon,
-            restore_metadata=c.restore_metadata,
-            notify_on_backup_complete=c.notify_on_backup_complete,
-            selectable=c.selectable,
-            selectable_for_restore=c.selectable_for_restore,
-            component_flags=c.component_flags,
-            file_count=len(c.files),
-            database_count=len(c.database_files),
-            log_file_count=len(c.database_log_files),
-            dependencies=len(c.dependencies),
-        )
+        component = self.component
+        cached = self._info
+        if cached is None or cached[0] is not component:
+            cached = self._info = (component, component_info(component))
+        return cached[1]
 
     def GetFile(self, index: int) -> IVssWMFiledesc:
         """A file set of a file-group component."""
@@ -155,8 +187,10 @@ class IVssExamineWriterMetadata:
     """A requester's view of one writer's metadata: the methods of IVssExamineWriterMetadata,
     ``…Ex`` and ``…Ex2`` (docs/reference.md §7.1). The document is ``.metadata``."""
 
-    def __init__(self, metadata: WriterMetadata) -> None:
+    def __init__(self, metadata: WriterMetadata, infos: ComponentInfos | None = None) -> None:
+        """``infos``: the shared component infos of ``metadata``, when there are some."""
         self.metadata = metadata
+        self._infos = infos
 
     def __repr__(self) -> str:
         return f"<IVssExamineWriterMetadata {self.metadata.identity.writer_name!r}>"
@@ -211,7 +245,12 @@ class IVssExamineWriterMetadata:
 
     def GetComponent(self, index: int) -> IVssWMComponent:
         """A component."""
-        return IVssWMComponent(_pick(self.metadata.components, index, "component"))
+        metadata = self.metadata
+        component = _pick(metadata.components, index, "component")
+        infos = self._infos
+        if infos is None or infos.metadata is not metadata:
+            infos = self._infos = ComponentInfos(metadata)
+        return IVssWMComponent(component, infos.info(index))
 
     def GetRestoreMethod(
         self,

@@ -53,11 +53,43 @@ def _components(items: Iterable[ComponentMetadata]) -> tuple[ComponentMetadata, 
 
 
 _NO_SCHEMA = VSS_BACKUP_SCHEMA(0)
+_NO_FLAGS = VSS_COMPONENT_FLAGS(0)
+_NO_MASK = VSS_FILE_SPEC_BACKUP_TYPE(0)
+
+# Converters that return a value unchanged when it already is a member of its enum: converting
+# a member again costs more than the rest of a value's construction.
 
 
 def _backup_schema(value: int) -> VSS_BACKUP_SCHEMA:
-    """Convert to VSS_BACKUP_SCHEMA; cheap when it already is one (OnIdentify runs often)."""
     return value if type(value) is VSS_BACKUP_SCHEMA else VSS_BACKUP_SCHEMA(value)
+
+
+def _backup_type_mask(value: int) -> VSS_FILE_SPEC_BACKUP_TYPE:
+    return value if type(value) is VSS_FILE_SPEC_BACKUP_TYPE else VSS_FILE_SPEC_BACKUP_TYPE(value)
+
+
+def _component_type(value: int) -> VSS_COMPONENT_TYPE:
+    return value if type(value) is VSS_COMPONENT_TYPE else VSS_COMPONENT_TYPE(value)
+
+
+def _component_flags(value: int) -> VSS_COMPONENT_FLAGS:
+    return value if type(value) is VSS_COMPONENT_FLAGS else VSS_COMPONENT_FLAGS(value)
+
+
+def _restore_method(value: int) -> VSS_RESTOREMETHOD_ENUM:
+    return value if type(value) is VSS_RESTOREMETHOD_ENUM else VSS_RESTOREMETHOD_ENUM(value)
+
+
+def _writer_restore(value: int) -> VSS_WRITERRESTORE_ENUM:
+    return value if type(value) is VSS_WRITERRESTORE_ENUM else VSS_WRITERRESTORE_ENUM(value)
+
+
+def _usage_type(value: int) -> VSS_USAGE_TYPE:
+    return value if type(value) is VSS_USAGE_TYPE else VSS_USAGE_TYPE(value)
+
+
+def _source_type(value: int) -> VSS_SOURCE_TYPE:
+    return value if type(value) is VSS_SOURCE_TYPE else VSS_SOURCE_TYPE(value)
 
 
 @attrs.frozen
@@ -73,8 +105,8 @@ class FileDescriptor:
     recursive: bool = False
     alternate_location: str | None = None
     backup_type_mask: VSS_FILE_SPEC_BACKUP_TYPE = attrs.field(
-        default=VSS_FILE_SPEC_BACKUP_TYPE(0),
-        converter=VSS_FILE_SPEC_BACKUP_TYPE,
+        default=_NO_MASK,
+        converter=_backup_type_mask,
         repr=lambda mask: f"0x{int(mask):X}",
     )
 
@@ -92,7 +124,7 @@ class ComponentDependency:
 class ComponentMetadata:
     """One component of a WMD, with its file sets and dependencies (docs/reference.md §7.1)."""
 
-    type: VSS_COMPONENT_TYPE = attrs.field(converter=VSS_COMPONENT_TYPE)
+    type: VSS_COMPONENT_TYPE = attrs.field(converter=_component_type)
     logical_path: str | None = attrs.field(converter=_logical_path)
     component_name: str
     caption: str | None = None
@@ -102,7 +134,7 @@ class ComponentMetadata:
     selectable: bool = False
     selectable_for_restore: bool = False
     component_flags: VSS_COMPONENT_FLAGS = attrs.field(
-        default=VSS_COMPONENT_FLAGS(0), converter=VSS_COMPONENT_FLAGS
+        default=_NO_FLAGS, converter=_component_flags
     )
     files: tuple[FileDescriptor, ...] = attrs.field(default=(), converter=_files)
     database_files: tuple[FileDescriptor, ...] = attrs.field(default=(), converter=_files)
@@ -119,10 +151,10 @@ class ComponentMetadata:
 class RestoreMethod:
     """The writer-wide restore method; ``mappings`` counts the alternate location mappings."""
 
-    method: VSS_RESTOREMETHOD_ENUM = attrs.field(converter=VSS_RESTOREMETHOD_ENUM)
+    method: VSS_RESTOREMETHOD_ENUM = attrs.field(converter=_restore_method)
     service: str | None
     user_procedure: str | None
-    writer_restore: VSS_WRITERRESTORE_ENUM = attrs.field(converter=VSS_WRITERRESTORE_ENUM)
+    writer_restore: VSS_WRITERRESTORE_ENUM = attrs.field(converter=_writer_restore)
     reboot_required: bool
     mappings: int = 0
 
@@ -134,8 +166,8 @@ class WriterIdentity:
     instance_id: uuid.UUID
     writer_id: uuid.UUID
     writer_name: str
-    usage_type: VSS_USAGE_TYPE = attrs.field(converter=VSS_USAGE_TYPE)
-    source_type: VSS_SOURCE_TYPE = attrs.field(converter=VSS_SOURCE_TYPE)
+    usage_type: VSS_USAGE_TYPE = attrs.field(converter=_usage_type)
+    source_type: VSS_SOURCE_TYPE = attrs.field(converter=_source_type)
     instance_name: str | None = None
     major_version: int = 0
     minor_version: int = 0

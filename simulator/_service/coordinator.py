@@ -23,7 +23,6 @@ import uuid
 from .._documents.backup_document import WriterComponentsEntry
 from .._documents.component_views import IVssWriterComponents
 from .._documents.metadata_builder import IVssCreateWriterMetadataEx
-from .._documents.metadata_examine import IVssExamineWriterMetadata
 from .._engine.trace import TraceKind, ViolationRule
 from .._rules.component_calls import ComponentAccess
 from .._rules.writer_states import WriterEvent
@@ -97,12 +96,14 @@ class Coordinator:
                 continue
             ws = WriterInSession(core)
             session.contacted.append(ws)
-            builder = IVssCreateWriterMetadataEx(core.identity)
+            # Identify once: calls that repeat the last Identify's rebuild nothing (§7.1).
+            builder = IVssCreateWriterMetadataEx(core.identity, core.last_identify)
             if not deliver(session, ws, _IDENTIFY, builder):
                 continue
-            metadata = builder.finish()
+            recording = builder.recording()
+            metadata = recording.metadata
             previous = core.last_metadata
-            if previous is not None and previous != metadata:
+            if previous is not None and previous is not metadata and previous != metadata:
                 self.machine.violation(
                     ViolationRule.METADATA_CHANGED,
                     f"writer {core.name!r} reported different metadata in this Identify than in "
@@ -112,8 +113,9 @@ class Coordinator:
                     handler=E.IDENTIFY.value,
                 )
             core.last_metadata = metadata
+            core.last_identify = recording
             ws.metadata = metadata
-            ws.examine = IVssExamineWriterMetadata(metadata)
+            ws.examine = recording.examine()
             session.writers[core.instance_id] = ws
 
     def identify_writers(self) -> list[WriterCore]:

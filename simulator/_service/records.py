@@ -19,6 +19,7 @@ import attrs
 from .. import hresults as hr
 from .._documents.backup_document import BackupComponentsDocument
 from .._documents.metadata_examine import IVssExamineWriterMetadata
+from .._documents.metadata_recording import MetadataRecording
 from .._documents.writer_metadata import WriterIdentity, WriterMetadata
 from .._engine.recorder import TraceRecorder
 from .._engine.threads import ThreadKey, current_thread_key
@@ -311,6 +312,8 @@ class WriterCore:
         #: the handlers running now, by the thread that runs them
         self.active: dict[ThreadKey, Invocation] = {}
         self.last_metadata: WriterMetadata | None = None
+        #: the builder calls of the writer's last Identify, which the next one may repeat
+        self.last_identify: MetadataRecording | None = None
         self._identity: WriterIdentity | None = None
         #: the state and failure of the writer's latest session, as vssadmin shows it
         self.last_state = VSS_WRITER_STATE.VSS_WS_STABLE
