@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import _checkout  # noqa: F401  (this checkout's simulator)
 from sessions import BenchWriter, install
 
 from simulator import (

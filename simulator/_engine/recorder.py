@@ -14,10 +14,14 @@ from collections import deque
 from collections.abc import MutableSequence
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
-from .scheduler import Scheduler
+from .scheduler import Scheduler, current_context
 from .trace import Entry, TraceKind, Violation, ViolationRule
 
 __all__ = ["TraceRecorder"]
+
+_getcurrent = current_context
+_current_thread = threading.current_thread
+_get_ident = threading.get_ident
 
 #: Names ``threading`` gives unnamed threads, numbered process-wide; renumbered per machine so the
 #: trace does not depend on what ran earlier in the process.
@@ -36,6 +40,13 @@ class TraceRecorder:
         # Writers' own threads may report violations concurrently with the simulator's thread.
         self._lock = threading.Lock()
         self._thread_numbers: dict[tuple[str, str], int] = {}
+        #: the label of each OS thread name seen (the regex runs once per name)
+        self._labels: dict[str, str] = {}
+        # The scheduler's own thread records most: its label is kept while its name stays.
+        self._owner = _current_thread()
+        self._owner_ident = _get_ident()
+        self._owner_name: str | None = None
+        self._owner_label = ""
 
     def record(
         self,
@@ -108,10 +119,25 @@ class TraceRecorder:
 
     def thread_label(self) -> str:
         """The running simulator task's name, or the OS thread's, numbered per machine."""
-        task = self._scheduler.running_task()
-        if task is not None:
+        task = self._scheduler.current
+        if task is not None and task._glet is _getcurrent():
             return task.name
-        name = threading.current_thread().name
+        if _get_ident() == self._owner_ident:
+            name = self._owner.name
+            if name is self._owner_name:
+                return self._owner_label
+            self._owner_name = name
+            self._owner_label = label = self._label_of(name)
+            return label
+        return self._label_of(_current_thread().name)
+
+    def _label_of(self, name: str) -> str:
+        label = self._labels.get(name)
+        if label is None:
+            label = self._labels[name] = self._numbered(name)
+        return label
+
+    def _numbered(self, name: str) -> str:
         numbered = _NUMBERED_THREAD.match(name)
         if numbered is None:
             return name
