@@ -120,11 +120,12 @@ class EventDelivery:
         handler = core.handlers[event.name]
         outer: int | None = None
         overran = False
+        limit = 0
         if task is not None:
             outer = task.deadline
             if deadline is None:
                 deadline = clock.ticks + HANDLER_WINDOW_TICKS
-            task.deadline = deadline if outer is None or deadline < outer else outer
+            task.deadline = limit = deadline if outer is None or deadline < outer else outer
         try:
             try:
                 result = handler() if arg is NO_ARGUMENT else handler(arg)
@@ -132,7 +133,7 @@ class EventDelivery:
                 active.pop(key, None)
                 inv.end_ticks = now = clock.ticks
                 if task is not None:
-                    overran = now >= task.deadline
+                    overran = now >= limit
                     task.deadline = outer
         except GreenletExit:
             raise  # the machine is closing: the task ends here
