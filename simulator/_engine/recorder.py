@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import MutableSequence
+from typing import Any
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
 from .scheduler import Scheduler, current_context
@@ -36,7 +37,10 @@ class TraceRecorder:
         self._scheduler = scheduler
         #: the trace; with a ``limit`` only the last ``limit`` records (violations stay whole)
         self.entries: MutableSequence[Entry] = [] if limit is None else deque(maxlen=limit)
-        self.violations: list[Violation] = []
+        #: violations recorded since ``violations`` was last read, as plain tuples
+        self._recorded: list[tuple[Any, ...]] = []
+        #: the violations read so far, as values
+        self._built: list[Violation] = []
         # Writers' own threads may report violations concurrently with the simulator's thread.
         self._lock = threading.Lock()
         self._thread_numbers: dict[tuple[str, str], int] = {}
@@ -82,32 +86,36 @@ class TraceRecorder:
         handler: str | None = None,
         session_id: uuid.UUID | None = None,
         thread: str | None = None,
-    ) -> Violation:
+    ) -> None:
         """Record a rule broken by user code, in ``violations`` and in the trace."""
         ticks = self._clock.ticks
-        violation = Violation(
-            rule=rule,
-            message=message,
-            writer=writer,
-            handler=handler,
-            session_id=session_id,
-            thread=thread or self.thread_label(),
-            time=ticks / TICKS_PER_SECOND,
-        )
+        thread = thread or self.thread_label()
         entry = Entry(
-            ticks,
-            TraceKind.VIOLATION,
-            rule.value,
-            session_id,
-            violation.thread,
-            writer,
-            None,
-            message,
+            ticks, TraceKind.VIOLATION, rule.value, session_id, thread, writer, None, message
         )
         with self._lock:
-            self.violations.append(violation)
+            self._recorded.append((rule, message, writer, handler, session_id, thread, ticks))
             self.entries.append(entry)
-        return violation
+
+    @property
+    def violations(self) -> list[Violation]:
+        """The rule violations seen so far, in order (built when first read)."""
+        built = self._built
+        with self._lock:
+            for rule, message, writer, handler, session_id, thread, ticks in self._recorded:
+                built.append(
+                    Violation(
+                        rule=rule,
+                        message=message,
+                        writer=writer,
+                        handler=handler,
+                        session_id=session_id,
+                        thread=thread,
+                        time=ticks / TICKS_PER_SECOND,
+                    )
+                )
+            self._recorded.clear()
+        return built
 
     @property
     def clock(self) -> VirtualClock:
