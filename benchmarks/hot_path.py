@@ -31,6 +31,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import _checkout  # noqa: F401  (this checkout's simulator)
+import attrs
 from sessions import BenchWriter, install
 
 from simulator import (
@@ -61,9 +63,11 @@ class DescribingWriter(DoNothingWriter):
 
 
 class _NoOpMetadata:
-    """What the floor hands OnIdentify: every call does nothing."""
+    """What the floor hands OnIdentify: every call does nothing (each method is looked up in
+    the instance once it was first asked for, as cheap as a method can be)."""
 
     def __getattr__(self, name: str) -> Callable[..., None]:
+        setattr(self, name, _nothing)
         return _nothing
 
 
@@ -159,38 +163,96 @@ def floor_seconds(kind: type[DoNothingWriter], writers: int, sessions: int) -> f
         return cpu_seconds(lambda: floor(installed, sessions * 10)) / (sessions * 10)
 
 
-def rounds(args: argparse.Namespace) -> None:
-    kind = WORKLOADS[args.workload]
+@attrs.frozen
+class Ratios:
+    """One workload's medians over interleaved rounds: µs per session and ratios to the floor."""
+
+    floor_us: float
+    serial_us: float
+    serial_ratio: float
+    parallel_us: float
+    parallel_ratio: float
+
+
+def measure(
+    kind: type[DoNothingWriter],
+    writers: int,
+    sessions: int,
+    concurrent: int,
+    count: int,
+    say: Callable[[str], None] = print,
+) -> Ratios:
+    """Interleaved rounds of floor, one at a time and ``concurrent`` at once; their medians."""
     rows: list[tuple[float, float, float]] = []
-    for index in range(args.rounds):
-        base = floor_seconds(kind, args.writers, args.sessions)
-        serial = one_at_a_time(kind, args.writers, args.sessions)
-        parallel = all_at_once(kind, args.writers, args.concurrent)
+    for index in range(count):
+        base = floor_seconds(kind, writers, sessions)
+        serial = one_at_a_time(kind, writers, sessions)
+        parallel = all_at_once(kind, writers, concurrent)
         rows.append((base, serial, parallel))
-        print(
+        say(
             f"round {index + 1}: floor {base * 1e6:7.1f} µs  one at a time {serial / base:6.1f}×"
-            f"  {args.concurrent} at once {parallel / base:6.1f}×"
+            f"  {concurrent} at once {parallel / base:6.1f}×"
         )
-    base = statistics.median(r[0] for r in rows)
-    print(
-        f"{args.workload}, {args.writers} writers: floor {base * 1e6:.1f} µs/session; "
-        f"one at a time {statistics.median(r[1] for r in rows) * 1e6:.0f} µs "
-        f"({statistics.median(r[1] / r[0] for r in rows):.1f}× floor, median of rounds); "
-        f"{args.concurrent} at once {statistics.median(r[2] for r in rows) * 1e6:.0f} µs "
-        f"({statistics.median(r[2] / r[0] for r in rows):.1f}×)"
+    return Ratios(
+        floor_us=statistics.median(r[0] for r in rows) * 1e6,
+        serial_us=statistics.median(r[1] for r in rows) * 1e6,
+        serial_ratio=statistics.median(r[1] / r[0] for r in rows),
+        parallel_us=statistics.median(r[2] for r in rows) * 1e6,
+        parallel_ratio=statistics.median(r[2] / r[0] for r in rows),
     )
 
 
-def scale(args: argparse.Namespace) -> None:
-    kind = WORKLOADS[args.workload]
-    for writers in (1, 10, 100, 1000):
-        sessions = max(1, 1000 // writers)
-        per_session = statistics.median(
-            one_at_a_time(kind, writers, sessions) for _ in range(max(1, args.rounds // 2))
+def rounds(args: argparse.Namespace) -> None:
+    for workload in WORKLOADS if args.workload == "all" else [args.workload]:
+        r = measure(WORKLOADS[workload], args.writers, args.sessions, args.concurrent, args.rounds)
+        print(
+            f"{workload}, {args.writers} writers: floor {r.floor_us:.1f} µs/session; "
+            f"one at a time {r.serial_us:.0f} µs ({r.serial_ratio:.1f}× floor, median of "
+            f"rounds); {args.concurrent} at once {r.parallel_us:.0f} µs ({r.parallel_ratio:.1f}×)"
         )
-        print(f"{writers:5d} writers: {per_session / writers * 1e6:8.1f} µs per writer")
-    per_session = all_at_once(kind, 100, 64)
-    print(f"64 sessions × 100 writers: {per_session * 1e6:8.0f} µs per session")
+
+
+@attrs.frozen
+class Scale:
+    """µs per writer at each session size, and 64 sessions × 100 writers against one at a time."""
+
+    per_writer_us: dict[int, float]
+    parallel_100_us: float
+    serial_100_us: float
+
+    @property
+    def growth(self) -> float:
+        """Cost per writer at 1,000 writers over that at 10."""
+        return self.per_writer_us[1000] / self.per_writer_us[10]
+
+    @property
+    def parallel_ratio(self) -> float:
+        """A session of 100 writers, 64 at once over one at a time."""
+        return self.parallel_100_us / self.serial_100_us
+
+
+def scale_curve(kind: type[DoNothingWriter], count: int) -> Scale:
+    """Medians over ``count`` interleaved rounds."""
+    samples: dict[int, list[float]] = {n: [] for n in (1, 10, 100, 1000)}
+    parallel: list[float] = []
+    for _ in range(count):
+        for writers in samples:
+            sessions = max(2, 1000 // writers)
+            samples[writers].append(one_at_a_time(kind, writers, sessions) / writers)
+        parallel.append(all_at_once(kind, 100, 64))
+    per_writer = {n: statistics.median(v) * 1e6 for n, v in samples.items()}
+    return Scale(per_writer, statistics.median(parallel) * 1e6, per_writer[100] * 100)
+
+
+def scale(args: argparse.Namespace) -> None:
+    curve = scale_curve(WORKLOADS[args.workload], max(1, args.rounds // 2))
+    for writers, cost in curve.per_writer_us.items():
+        print(f"{writers:5d} writers: {cost:8.1f} µs per writer")
+    print(f"per writer, 1,000 writers over 10: {curve.growth:.2f}×")
+    print(
+        f"64 sessions × 100 writers: {curve.parallel_100_us:8.0f} µs per session, "
+        f"{curve.parallel_ratio:.2f}× one at a time ({curve.serial_100_us:.0f} µs)"
+    )
 
 
 def _rss_mib() -> float:
@@ -215,7 +277,7 @@ def memory(args: argparse.Namespace) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--workload", choices=sorted(WORKLOADS), default="describing")
+    parser.add_argument("--workload", choices=[*sorted(WORKLOADS), "all"], default="describing")
     parser.add_argument("--writers", type=int, default=10)
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--concurrent", type=int, default=64)

@@ -12,12 +12,17 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import MutableSequence
+from typing import Any
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
-from .scheduler import Scheduler
+from .scheduler import Scheduler, current_context
 from .trace import Entry, TraceKind, Violation, ViolationRule
 
 __all__ = ["TraceRecorder"]
+
+_getcurrent = current_context
+_current_thread = threading.current_thread
+_get_ident = threading.get_ident
 
 #: Names ``threading`` gives unnamed threads, numbered process-wide; renumbered per machine so the
 #: trace does not depend on what ran earlier in the process.
@@ -32,10 +37,20 @@ class TraceRecorder:
         self._scheduler = scheduler
         #: the trace; with a ``limit`` only the last ``limit`` records (violations stay whole)
         self.entries: MutableSequence[Entry] = [] if limit is None else deque(maxlen=limit)
-        self.violations: list[Violation] = []
+        #: violations recorded since ``violations`` was last read, as plain tuples
+        self._recorded: list[tuple[Any, ...]] = []
+        #: the violations read so far, as values
+        self._built: list[Violation] = []
         # Writers' own threads may report violations concurrently with the simulator's thread.
         self._lock = threading.Lock()
         self._thread_numbers: dict[tuple[str, str], int] = {}
+        #: the label of each OS thread name seen (the regex runs once per name)
+        self._labels: dict[str, str] = {}
+        # The scheduler's own thread records most: its label is kept while its name stays.
+        self._owner = _current_thread()
+        self._owner_ident = _get_ident()
+        self._owner_name: str | None = None
+        self._owner_label = ""
 
     def record(
         self,
@@ -71,32 +86,36 @@ class TraceRecorder:
         handler: str | None = None,
         session_id: uuid.UUID | None = None,
         thread: str | None = None,
-    ) -> Violation:
+    ) -> None:
         """Record a rule broken by user code, in ``violations`` and in the trace."""
         ticks = self._clock.ticks
-        violation = Violation(
-            rule=rule,
-            message=message,
-            writer=writer,
-            handler=handler,
-            session_id=session_id,
-            thread=thread or self.thread_label(),
-            time=ticks / TICKS_PER_SECOND,
-        )
+        thread = thread or self.thread_label()
         entry = Entry(
-            ticks,
-            TraceKind.VIOLATION,
-            rule.value,
-            session_id,
-            violation.thread,
-            writer,
-            None,
-            message,
+            ticks, TraceKind.VIOLATION, rule.value, session_id, thread, writer, None, message
         )
         with self._lock:
-            self.violations.append(violation)
+            self._recorded.append((rule, message, writer, handler, session_id, thread, ticks))
             self.entries.append(entry)
-        return violation
+
+    @property
+    def violations(self) -> list[Violation]:
+        """The rule violations seen so far, in order (built when first read)."""
+        built = self._built
+        with self._lock:
+            for rule, message, writer, handler, session_id, thread, ticks in self._recorded:
+                built.append(
+                    Violation(
+                        rule=rule,
+                        message=message,
+                        writer=writer,
+                        handler=handler,
+                        session_id=session_id,
+                        thread=thread,
+                        time=ticks / TICKS_PER_SECOND,
+                    )
+                )
+            self._recorded.clear()
+        return built
 
     @property
     def clock(self) -> VirtualClock:
@@ -108,10 +127,25 @@ class TraceRecorder:
 
     def thread_label(self) -> str:
         """The running simulator task's name, or the OS thread's, numbered per machine."""
-        task = self._scheduler.running_task()
-        if task is not None:
+        task = self._scheduler.current
+        if task is not None and task._glet is _getcurrent():
             return task.name
-        name = threading.current_thread().name
+        if _get_ident() == self._owner_ident:
+            name = self._owner.name
+            if name is self._owner_name:
+                return self._owner_label
+            self._owner_name = name
+            self._owner_label = label = self._label_of(name)
+            return label
+        return self._label_of(_current_thread().name)
+
+    def _label_of(self, name: str) -> str:
+        label = self._labels.get(name)
+        if label is None:
+            label = self._labels[name] = self._numbered(name)
+        return label
+
+    def _numbered(self, name: str) -> str:
         numbered = _NUMBERED_THREAD.match(name)
         if numbered is None:
             return name

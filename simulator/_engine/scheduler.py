@@ -107,7 +107,8 @@ class Scheduler:
         self._seq = itertools.count()
         self._hub: greenlet | None = None
         self.current: Task | None = None
-        self._owner = threading.get_ident()
+        #: the OS thread ident that runs this scheduler
+        self.owner = self._owner = threading.get_ident()
         self._alive: dict[Task, None] = {}
         self.failed: list[Task] = []
         self._pool: list[greenlet] = []
@@ -121,11 +122,6 @@ class Scheduler:
         self._alive[task] = None
         self._ready.append(task)
         return task
-
-    @property
-    def owner(self) -> int:
-        """The OS thread ident that runs this scheduler."""
-        return self._owner
 
     @property
     def closing(self) -> bool:

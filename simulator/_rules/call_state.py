@@ -68,7 +68,7 @@ class RequesterCallState:
 
     def record(self, call: Call) -> None:
         """Remember an admitted call (refusal messages list the calls so far)."""
-        self.history.append(call.value)
+        self.history.append(call._value_)
 
     def called_before(self, call: Call) -> bool:
         """Whether ``call`` was admitted earlier on this object."""

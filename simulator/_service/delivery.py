@@ -57,11 +57,12 @@ class CompiledEvent:
     """One event, compiled for delivery: its handler's name and its rows of WRITER_TRANSITIONS
     as a list indexed by writer state (a view of the table, built once at import)."""
 
-    __slots__ = ("event", "name", "outcomes")
+    __slots__ = ("event", "identify", "name", "outcomes")
 
     def __init__(self, event: WriterEvent) -> None:
         self.event = event
         self.name = event.value
+        self.identify = event is E.IDENTIFY
         self.outcomes: list[Outcome | None] = [
             WRITER_TRANSITIONS.get((state, event)) for state in sorted(VSS_WRITER_STATE)
         ]
@@ -79,6 +80,7 @@ class EventDelivery:
         self._clock = machine.clock
         self._recorder = machine.recorder
         self._scheduler = machine.scheduler
+        self._append = machine.recorder.entries.append
 
     def deliver(
         self,
@@ -95,47 +97,43 @@ class EventDelivery:
         now): past it the model gives up on the writer (VSS_E_WRITERERROR_TIMEOUT). A
         BaseException the handler raises fails the event like any other, and is kept on the
         session to be raised once the operation has carried out its abort path."""
-        core = ws.core
         outcome = event.outcomes[ws.state]
         if outcome is None:
-            # The writer's state takes no such event (it failed or was aborted meanwhile): it
-            # is not delivered, and the writer counts as failing it.
-            message = f"{event.name} not delivered: the writer is {ws.state.name}"
-            ws.explain(message, None)
-            self.machine.record(
-                TraceKind.FAULT, "event not delivered", session, core.name, detail=message
-            )
-            return False
-        scheduler = self._scheduler
-        task = scheduler.running_task()
+            return self._not_delivered(session, ws, event)
+        core = ws.core
+        clock = self._clock
+        task = self._scheduler.current
+        if task is not None and task._glet is not current_context():
+            task = None
         inv = Invocation(
-            self._clock.ticks,
+            clock.ticks,
             session,
             ws,
             event.event,
             event.name,
             task.name if task is not None else "MainThread",
         )
-        self._recorder.append(inv)
+        self._append(inv)
         key = (_get_ident(), current_context())
         active = core.active
         active[key] = inv
         handler = core.handlers[event.name]
         outer: int | None = None
+        overran = False
+        limit = 0
         if task is not None:
             outer = task.deadline
             if deadline is None:
-                deadline = self._clock.ticks + HANDLER_WINDOW_TICKS
-            task.deadline = deadline if outer is None else min(outer, deadline)
-        overran = False
+                deadline = clock.ticks + HANDLER_WINDOW_TICKS
+            task.deadline = limit = deadline if outer is None or deadline < outer else outer
         try:
             try:
                 result = handler() if arg is NO_ARGUMENT else handler(arg)
             finally:
                 active.pop(key, None)
-                inv.end_ticks = self._clock.ticks
+                inv.end_ticks = now = clock.ticks
                 if task is not None:
-                    overran = scheduler.overran(task)
+                    overran = now >= limit
                     task.deadline = outer
         except GreenletExit:
             raise  # the machine is closing: the task ends here
@@ -147,28 +145,45 @@ class EventDelivery:
                 if not isinstance(exc, Exception) and session.escaped is None:
                     session.escaped = exc
         else:
-            if overran:
-                ok = self._timed_out(session, ws, inv)
-            elif result is True:
-                ok = not inv.failed
+            if result is True and not overran and not inv.failed:
+                ok = True
                 inv.result = "true"
-                if inv.failed:
-                    ws.explain(
-                        f"{inv.name} called SetWriterFailure({hr.name_of(ws.hr_failure)})", None
-                    )
-            elif result is False:
-                ok = False
-                inv.result = "false"
-                ws.explain(f"{inv.name} returned False (a veto)", None)
             else:
-                ok = self._bad_result(core, ws, inv, result)
-            if inv.failed:
-                inv.result = f"{inv.result}, failure {hr.name_of(ws.hr_failure)}"
-        if isinstance(arg, IVssWriterComponents):
+                ok = self._ended(ws, inv, result, overran)
+        if arg is not NO_ARGUMENT and type(arg) is IVssWriterComponents:
             arg.expire()  # a view kept past its handler takes no more writes
         del inv.session, inv.ws  # the trace keeps plain values, not the live session
         outcome = event.outcomes[ws.state] or outcome  # the state may have moved meanwhile
-        ws.apply(outcome, ok, identify=event.event is E.IDENTIFY)
+        ws.apply(outcome, ok, event.identify)
+        return ok
+
+    def _not_delivered(self, session: Session, ws: WriterInSession, event: CompiledEvent) -> bool:
+        """The writer's state takes no such event (it failed or was aborted meanwhile): it is not
+        delivered, and the writer counts as failing it."""
+        message = f"{event.name} not delivered: the writer is {ws.state.name}"
+        ws.explain(message, None)
+        self.machine.record(
+            TraceKind.FAULT, "event not delivered", session, ws.core.name, detail=message
+        )
+        return False
+
+    def _ended(self, ws: WriterInSession, inv: Invocation, result: object, overran: bool) -> bool:
+        """A handler returned anything but a plain success: say how it ended."""
+        if overran:
+            return self._timed_out(inv.session, ws, inv)
+        if result is True:
+            ok = not inv.failed
+            inv.result = "true"
+            if inv.failed:
+                ws.explain(f"{inv.name} called SetWriterFailure({hr.name_of(ws.hr_failure)})", None)
+        elif result is False:
+            ok = False
+            inv.result = "false"
+            ws.explain(f"{inv.name} returned False (a veto)", None)
+        else:
+            ok = self._bad_result(ws.core, ws, inv, result)
+        if inv.failed:
+            inv.result = f"{inv.result}, failure {hr.name_of(ws.hr_failure)}"
         return ok
 
     def _raised(

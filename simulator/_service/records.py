@@ -149,7 +149,7 @@ class WriterInSession:
         self.cause = cause
         self.cause_error = error
 
-    def apply(self, outcome: Outcome, ok: bool, *, identify: bool = False) -> None:
+    def apply(self, outcome: Outcome, ok: bool, identify: bool = False) -> None:
         """Move to the row's state for success or failure; the writer's latest state (what
         vssadmin shows) follows, except after a successful Identify, which is outside the
         backup life cycle (§2.2)."""

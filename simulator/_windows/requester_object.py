@@ -32,7 +32,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .. import hresults as hr
 from .._engine.scheduler import Task
-from .._engine.trace import TraceKind
+from .._engine.trace import Entry, TraceKind
 from .._rules.call_state import RequesterCallState
 from .._rules.calls import Call, Move, Phase
 from .._rules.requirements import CALL_REQUIREMENTS, Need, Requirement, explain_need
@@ -69,6 +69,7 @@ _DIFFERENTIAL_AND_PLEX = int(
     | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
 )
 _CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
+_get_ident = threading.get_ident
 #: What a bad argument raises from deep inside a method body; the gate turns it into E_INVALIDARG.
 _ARGUMENT_ERRORS = (TypeError, AttributeError, ValueError, OverflowError, KeyError, IndexError)
 
@@ -79,11 +80,14 @@ def requester_call(
     """The gate of one IVssBackupComponents method: the call-order check and the requirements
     before the body, the trace record and the phase move after it."""
 
+    needs = CALL_REQUIREMENTS.get(call)
+    name = call.value
+
     def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
         @functools.wraps(method)
         def gate(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
             __tracebackhide__ = True
-            entry, move = self._enter(call, args)
+            entry, move = self._enter(call, name, needs, args)
             try:
                 result = method(self, *args, **kwargs)
             except VssError as exc:
@@ -92,8 +96,7 @@ def requester_call(
             except _ARGUMENT_ERRORS as exc:
                 entry.result = "E_INVALIDARG"
                 raise VssInvalidArg(
-                    f"{call.value}: an argument is not of the kind it takes "
-                    f"({describe_exception(exc)})"
+                    f"{name}: an argument is not of the kind it takes ({describe_exception(exc)})"
                 ) from exc
             if isinstance(result, IVssAsync):
                 entry.result = "IVssAsync"
@@ -113,6 +116,7 @@ class RequesterObject:
     def __init__(self, coordinator: Coordinator) -> None:
         self._coordinator = coordinator
         self._machine = machine = coordinator.machine
+        self._recorder = machine.recorder
         self._state = state = RequesterCallState()
         self._session = session = machine.new_session()
         self._status: list[VssWriterStatusEx] | None = None
@@ -160,14 +164,18 @@ class RequesterObject:
 
     # -- the gate -------------------------------------------------------------------------------
 
-    def _enter(self, call: Call, args: tuple[Any, ...]) -> tuple[Any, Move]:
+    def _enter(
+        self, call: Call, name: str, needs: tuple[Need, ...] | None, args: tuple[Any, ...]
+    ) -> tuple[Entry, Move]:
+        """The gate before a method's body: who calls, a scheduling point, the trace record,
+        the call order and the call's rows of ``CALL_REQUIREMENTS``."""
         __tracebackhide__ = True
         machine = self._machine
         scheduler = machine.scheduler
         session = self._session
-        if threading.get_ident() != scheduler.owner:
+        if _get_ident() != scheduler.owner:
             raise VssBadState(
-                f"{call.value} was called from OS thread {threading.current_thread().name!r}, "
+                f"{name} was called from OS thread {threading.current_thread().name!r}, "
                 "which the simulator does not schedule; call IVssBackupComponents from the "
                 "thread that owns the VssSystem or from a simulator task"
             )
@@ -178,24 +186,24 @@ class RequesterObject:
             and call is not Call.GET_SESSION_ID
         ):
             raise VssBadState(
-                f"{call.value} was called from inside a handler of this object's own "
+                f"{name} was called from inside a handler of this object's own "
                 f"operation (on {running.name!r}): the operation would wait on itself. A "
                 "writer's handler must not drive the requester; call it from the requester's "
                 "own task"
             )
         if machine.burials:
             machine.settle()
-        scheduler.checkpoint()
-        entry = machine.record(TraceKind.CALL, call.value, session)
+        if running is not None:
+            scheduler.checkpoint()
+        entry = self._recorder.record(TraceKind.CALL, name, session.session_id)
         state = self._state
         try:
             if session.released and call is not Call.RELEASE and state.phase is not Phase.RELEASED:
                 raise VssBadState(
-                    f"{call.value} is not allowed: Release has begun on this object (the "
+                    f"{name} is not allowed: Release has begun on this object (the "
                     "object is single-use; make a new one)"
                 )
             move = state.admit(call)
-            needs = CALL_REQUIREMENTS.get(call)
             if needs is not None:
                 for need in needs:
                     self._check(call, need, args)

@@ -1,0 +1,8 @@
+"""Makes the benchmarks measure the checkout they live in, not whatever ``simulator`` is installed."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
