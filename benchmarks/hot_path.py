@@ -263,16 +263,26 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def memory(args: argparse.Namespace) -> None:
-    kind = WORKLOADS[args.workload]
-    with VssSystem(seed=1) as system:
-        install(system, args.writers, kind)
-        start = _rss_mib()
-        step = max(1, args.memory // 10)
-        for done in range(1, args.memory + 1):
+def memory_curve(
+    kind: type[DoNothingWriter], writers: int, sessions: int, trace_limit: int | None
+) -> list[tuple[int, float]]:
+    """RSS (MiB) before the first session and after each tenth of ``sessions`` on one machine."""
+    points = [(0, 0.0)]
+    with VssSystem(seed=1, trace_limit=trace_limit) as system:
+        install(system, writers, kind)
+        points[0] = (0, _rss_mib())
+        step = max(1, sessions // 10)
+        for done in range(1, sessions + 1):
             backup(system)
             if done % step == 0:
-                print(f"{done:8d} sessions: RSS {_rss_mib():8.1f} MiB (start {start:.1f} MiB)")
+                points.append((done, _rss_mib()))
+    return points
+
+
+def memory(args: argparse.Namespace) -> None:
+    limit = args.trace_limit or None
+    for done, rss in memory_curve(WORKLOADS[args.workload], args.writers, args.memory, limit):
+        print(f"{done:8d} sessions: RSS {rss:8.1f} MiB (trace_limit={limit})", flush=True)
 
 
 def main() -> int:
@@ -284,6 +294,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--scale", action="store_true", help="cost per writer, 1 to 1000 writers")
     parser.add_argument("--memory", type=int, default=0, help="RSS over this many sessions")
+    parser.add_argument("--trace-limit", type=int, default=0, help="with --memory: trace_limit")
     args = parser.parse_args()
     if args.memory:
         memory(args)
