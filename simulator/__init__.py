@@ -61,6 +61,11 @@ from ._rules.calls import Call, Phase
 from ._rules.component_calls import ComponentAccess
 from ._rules.limits import MachineLimits
 from ._rules.writer_states import WriterEvent
+from ._service.hardware_provider import (
+    VDS_LUN_INFORMATION,
+    VSS_HARDWARE_OPTIONS,
+    VssHardwareProvider,
+)
 from ._service.providers import (
     SYSTEM_PROVIDER_ID,
     VSS_PROVIDER_PROP,
@@ -93,7 +98,9 @@ __all__ = [
     *(name for name in _hresult_names if name.isupper()),
     "DEFAULT_BACKUP_TYPE_MASK",
     "SYSTEM_PROVIDER_ID",
+    "VDS_LUN_INFORMATION",
     "VSS_COMPONENTINFO",
+    "VSS_HARDWARE_OPTIONS",
     "VSS_PROVIDER_PROP",
     "VSS_SNAPSHOT_PROP",
     "BackupComponentsDocument",
@@ -129,6 +136,7 @@ __all__ = [
     "Violation",
     "ViolationRule",
     "Volume",
+    "VssHardwareProvider",
     "VssProvider",
     "VssSystem",
     "VssWriterStatus",

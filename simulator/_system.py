@@ -41,6 +41,18 @@ from ._windows.writer import CVssWriter
 __all__ = ["Volume", "VssSystem", "current_system", "system_of"]
 
 
+def _seconds(method: str, seconds: float) -> int:
+    """``seconds`` as ticks; anything but a finite number >= 0 is E_INVALIDARG."""
+    if (
+        not isinstance(seconds, (int, float))
+        or isinstance(seconds, bool)
+        or not math.isfinite(seconds)
+        or seconds < 0
+    ):
+        raise VssInvalidArg(f"{method} takes finite seconds >= 0, got {describe(seconds)}")
+    return seconds_to_ticks(seconds)
+
+
 def current_system() -> VssSystem:
     """The system entered last with ``with VssSystem(...)``: writers bind to it on Initialize."""
     return cast(VssSystem, current.current_machine().owner)
@@ -102,6 +114,7 @@ class VssSystem:
 
     def __enter__(self) -> VssSystem:
         current.enter(self._machine)
+        self._machine.load_providers()
         return self
 
     def __exit__(
@@ -115,6 +128,7 @@ class VssSystem:
         if not current.is_current(machine):
             # Tasks still parked would keep the machine alive for ever (docs/design.md).
             machine.scheduler.close()
+            machine.unload_providers()
 
     # -- ids, time, tasks ---------------------------------------------------------------------
 
@@ -221,6 +235,13 @@ class VssSystem:
     def register_provider(self, provider: VssProvider) -> None:
         """Register a shadow copy provider; GUID_NULL selection tries hardware, software, system."""
         self._machine.register_provider(provider)
+
+    def unregister_provider(self, provider_id: uuid.UUID) -> VssProvider:
+        """Unregister a provider (what ``IVssAdmin::UnregisterProvider`` does): VSS calls its
+        ``OnUnload(False)`` and forgets it. VSS_E_PROVIDER_NOT_REGISTERED for an unknown id,
+        VSS_E_PROVIDER_IN_USE for the system provider, a provider of the set in creation, or one
+        that answers S_FALSE (docs/reference.md §9)."""
+        return self._machine.unregister_provider(provider_id)
 
     @property
     def providers(self) -> list[VssProvider]:
@@ -353,6 +374,23 @@ class VssSystem:
     def remove_volume(self, name: str) -> None:
         """The volume disappears; its shadow copies go with it."""
         self._faults.remove_volume(name)
+
+    def set_flush_time(self, volume: str, seconds: float) -> None:
+        """How long the kernel takes to flush ``volume``'s writes when a set is committed (0 by
+        default): past 10 s DoSnapshotSet fails with VSS_E_FLUSH_WRITES_TIMEOUT
+        (``simulator.rules.KERNEL_STEPS``, docs/reference.md §5, §6)."""
+        self._faults.set_flush_time(self._volume(volume), _seconds("set_flush_time", seconds))
+
+    def set_transaction_manager_times(self, freeze: float = 0.0, thaw: float = 0.0) -> None:
+        """How long the transaction managers (KTM, DTC) take to freeze and to thaw when a set is
+        committed (0 by default): past 10 s DoSnapshotSet fails with
+        VSS_E_TRANSACTION_FREEZE_TIMEOUT or _THAW_TIMEOUT (docs/reference.md §5)."""
+        method = "set_transaction_manager_times"
+        self._faults.set_transaction_manager_times(_seconds(method, freeze), _seconds(method, thaw))
+
+    def reset_kernel_times(self) -> None:
+        """Every kernel step of creation instant again (the cure of the timing faults)."""
+        self._machine.kernel.reset()
 
     def assign_instance_id(self, writer: CVssWriter, instance_id: uuid.UUID) -> None:
         """Give an initialized, not yet subscribed writer the instance id it had on another

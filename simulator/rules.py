@@ -20,6 +20,7 @@ from ._rules.call_order import (
 from ._rules.calls import Call, Move, Phase
 from ._rules.component_calls import COMPONENT_CALLS, ComponentAccess
 from ._rules.event_order import FREEZE_ORDER, THAW_ORDER
+from ._rules.kernel import KERNEL_STEPS, TRANSACTION_MANAGER_TICKS, KernelStep, KernelStepRule
 from ._rules.limits import (
     FLUSH_AND_HOLD_TICKS,
     MAX_FREEZE_TICKS,
@@ -58,6 +59,7 @@ __all__ = [
     "FAILED_STATES",
     "FLUSH_AND_HOLD_TICKS",
     "FREEZE_ORDER",
+    "KERNEL_STEPS",
     "MAX_FREEZE_TICKS",
     "MAX_SNAPSHOTS_PER_VOLUME",
     "MAX_VOLUMES_PER_SET",
@@ -66,6 +68,7 @@ __all__ = [
     "PROVIDER_SELECTION_ORDER",
     "RESTORE_PHASES",
     "THAW_ORDER",
+    "TRANSACTION_MANAGER_TICKS",
     "VERSION_ORDER",
     "VOLUME_RULES",
     "WINDOWS_VERSIONS",
@@ -77,6 +80,8 @@ __all__ = [
     "WRITER_TRANSITIONS",
     "Call",
     "ComponentAccess",
+    "KernelStep",
+    "KernelStepRule",
     "MachineLimits",
     "Move",
     "Need",

@@ -31,6 +31,7 @@ preset                                  row   code users see
 ``COMPONENTS_OBJECT_REUSED``            #6    VSS_E_BAD_STATE at the second GatherWriterMetadata
 ``FREEZE_WINDOW_EXCEEDED``              #7    state 9, VSS_E_WRITERERROR_TIMEOUT
 ``HOLD_WRITES_TIMEOUT``                 #8    VSS_E_HOLD_WRITES_TIMEOUT
+``FLUSH_WRITES_TIMEOUT``                #8    VSS_E_FLUSH_WRITES_TIMEOUT
 ``WRITER_NOT_RESPONDING``               #9    state 8, VSS_E_WRITER_NOT_RESPONDING until restart
 ``WRITER_FAILS_IDENTIFY``               #10   none: the backup goes on without the writer
 ``DIFF_AREA_FULL``                      #11   VSS_E_INSUFFICIENT_STORAGE
@@ -44,6 +45,9 @@ preset                                  row   code users see
 ``VOLUME_REMOVED``                      —     VSS_E_OBJECT_NOT_FOUND at AddToSnapshotSet
 ``VSS_SERVICE_RESTARTED``               —     sessions aborted; later calls VSS_E_BAD_STATE
 ``WRITER_HOST_RESTARTED``               —     none: the writer's state starts afresh
+``TRANSACTION_FREEZE_TIMEOUT``          —     VSS_E_TRANSACTION_FREEZE_TIMEOUT
+``TRANSACTION_THAW_TIMEOUT``            —     VSS_E_TRANSACTION_THAW_TIMEOUT
+``REBOOT_REQUIRED``                     —     VSS_E_REBOOT_REQUIRED
 ======================================  ====  ==================================================
 
 Three presets stand in for model features still to come, through what the model has now (their
@@ -71,6 +75,7 @@ from .catalogue import (
     CARRIES_ON_AFTER_FAILURE,
     COMPONENTS_OBJECT_REUSED,
     DIFF_AREA_FULL,
+    FLUSH_WRITES_TIMEOUT,
     FREEZE_WINDOW_EXCEEDED,
     HOLD_WRITES_TIMEOUT,
     LEAKED_SNAPSHOT_SET,
@@ -78,7 +83,10 @@ from .catalogue import (
     NOT_ADMIN,
     PRESETS,
     PROVIDER_VETO,
+    REBOOT_REQUIRED,
     TOO_MANY_SHADOW_COPIES,
+    TRANSACTION_FREEZE_TIMEOUT,
+    TRANSACTION_THAW_TIMEOUT,
     TRANSIENT_WRITER_ERROR,
     VOLUME_ADDED_TWICE,
     VOLUME_NOT_SUPPORTED,
@@ -106,6 +114,7 @@ __all__ = [
     "CARRIES_ON_AFTER_FAILURE",
     "COMPONENTS_OBJECT_REUSED",
     "DIFF_AREA_FULL",
+    "FLUSH_WRITES_TIMEOUT",
     "FREEZE_WINDOW_EXCEEDED",
     "HOLD_WRITES_TIMEOUT",
     "LEAKED_SNAPSHOT_SET",
@@ -113,7 +122,10 @@ __all__ = [
     "NOT_ADMIN",
     "PRESETS",
     "PROVIDER_VETO",
+    "REBOOT_REQUIRED",
     "TOO_MANY_SHADOW_COPIES",
+    "TRANSACTION_FREEZE_TIMEOUT",
+    "TRANSACTION_THAW_TIMEOUT",
     "TRANSIENT_WRITER_ERROR",
     "UNTIL_RESTART",
     "VOLUME_ADDED_TWICE",

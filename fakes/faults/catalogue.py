@@ -1,6 +1,6 @@
 """The presets: one :class:`~fakes.faults.base.Fault` per row of docs/field-failures.md (§B #1 to
-#18, two for #4), and the machine faults (volume removed, VSS service restarted, writer host
-restarted). Each preset's fields give the documented code, the writer's state and failure code,
+#18, two for #4 and #8), and the machine faults (volume removed, VSS service restarted, writer
+host restarted, the transaction managers timing out, a provider that needs a reboot). Each preset's fields give the documented code, the writer's state and failure code,
 and the handlers a writer gets, as ``tests/fakes/test_faults.py`` asserts.
 """
 
@@ -216,6 +216,24 @@ HOLD_WRITES_TIMEOUT = Fault(
     mechanism="a software provider (``details['provider']``) sleeping in CommitSnapshots; "
     "options: seconds, at.",
     arm=m.arm_provider("CommitSnapshots", seconds=11.0),
+)
+
+FLUSH_WRITES_TIMEOUT = Fault(
+    name="FLUSH_WRITES_TIMEOUT",
+    row=8,
+    target="machine",
+    summary="The kernel takes ``seconds`` (default 11) to flush the volume's writes when the set "
+    "is committed, past the 10 s it is given.",
+    code=H.VSS_E_FLUSH_WRITES_TIMEOUT,
+    writer_state=WS.VSS_WS_STABLE,
+    writer_failure=H.S_OK,
+    events=(*_TO_FREEZE, "OnAbort", *_SHUTDOWN),
+    requester="vshadow",
+    evidence="Microsoft's IVssBackupComponents::DoSnapshotSet page (\"the system was unable to "
+    "flush I/O writes\"); AlphaVSS's exception classes.",
+    mechanism="``VssSystem.set_flush_time(volume, seconds)``; the cure is "
+    "``VssSystem.reset_kernel_times``; options: volume, seconds.",
+    arm=m.arm_kernel("flush", 11.0),
 )
 
 WRITER_NOT_RESPONDING = Fault(
@@ -438,7 +456,57 @@ WRITER_HOST_RESTARTED = Fault(
     arm=m.arm_restart("host"),
 )
 
-#: One preset per row of docs/field-failures.md §B (two for #4), in row order.
+TRANSACTION_FREEZE_TIMEOUT = Fault(
+    name="TRANSACTION_FREEZE_TIMEOUT",
+    row=None,
+    target="machine",
+    summary="The transaction managers (KTM, DTC) take ``seconds`` (default 11) to freeze when "
+    "the set is committed, past the 10 s they are given.",
+    code=H.VSS_E_TRANSACTION_FREEZE_TIMEOUT,
+    writer_state=WS.VSS_WS_STABLE,
+    writer_failure=H.S_OK,
+    events=(*_TO_FREEZE, "OnAbort", *_SHUTDOWN),
+    requester="vshadow",
+    evidence="a machine fault, no field row (Microsoft's DoSnapshotSet page lists the code).",
+    mechanism="``VssSystem.set_transaction_manager_times(freeze=seconds)``; option: seconds.",
+    arm=m.arm_kernel("freeze", 11.0),
+)
+
+TRANSACTION_THAW_TIMEOUT = Fault(
+    name="TRANSACTION_THAW_TIMEOUT",
+    row=None,
+    target="machine",
+    summary="The transaction managers (KTM, DTC) take ``seconds`` (default 11) to thaw after "
+    "the commit, past the 10 s they are given.",
+    code=H.VSS_E_TRANSACTION_THAW_TIMEOUT,
+    writer_state=WS.VSS_WS_STABLE,
+    writer_failure=H.S_OK,
+    events=(*_TO_FREEZE, "OnAbort", *_SHUTDOWN),
+    requester="vshadow",
+    evidence="a machine fault, no field row (Microsoft's DoSnapshotSet page lists the code).",
+    mechanism="``VssSystem.set_transaction_manager_times(thaw=seconds)``; option: seconds.",
+    arm=m.arm_kernel("thaw", 11.0),
+)
+
+REBOOT_REQUIRED = Fault(
+    name="REBOOT_REQUIRED",
+    row=None,
+    target="machine",
+    summary="A provider reports that the machine must be restarted (VSS_E_REBOOT_REQUIRED) "
+    "when VSS prepares its copy, until the fault is cured (the restart).",
+    code=H.VSS_E_REBOOT_REQUIRED,
+    writer_state=WS.VSS_WS_STABLE,
+    writer_failure=H.S_OK,
+    events=(*_TO_PREPARE, "OnPrepareSnapshot", "OnAbort", *_SHUTDOWN),
+    requester="vshadow",
+    evidence="a machine fault, no field row (Microsoft's DoSnapshotSet page: the provider "
+    "encountered an error that requires the user to restart the computer).",
+    mechanism="a software provider (``details['provider']``) failing ``at`` "
+    "(BeginPrepareSnapshot) with the code, which VSS passes through; option: at.",
+    arm=m.arm_provider("BeginPrepareSnapshot", code=H.VSS_E_REBOOT_REQUIRED),
+)
+
+#: One preset per row of docs/field-failures.md §B (two for #4 and #8), in row order.
 PRESETS: tuple[Fault, ...] = (
     ANOTHER_SET_IN_CREATION,
     LEAKED_SNAPSHOT_SET,
@@ -449,6 +517,7 @@ PRESETS: tuple[Fault, ...] = (
     COMPONENTS_OBJECT_REUSED,
     FREEZE_WINDOW_EXCEEDED,
     HOLD_WRITES_TIMEOUT,
+    FLUSH_WRITES_TIMEOUT,
     WRITER_NOT_RESPONDING,
     WRITER_FAILS_IDENTIFY,
     DIFF_AREA_FULL,
@@ -462,4 +531,11 @@ PRESETS: tuple[Fault, ...] = (
 )
 
 #: The machine faults, which no field row names.
-MACHINE_FAULTS: tuple[Fault, ...] = (VOLUME_REMOVED, VSS_SERVICE_RESTARTED, WRITER_HOST_RESTARTED)
+MACHINE_FAULTS: tuple[Fault, ...] = (
+    VOLUME_REMOVED,
+    VSS_SERVICE_RESTARTED,
+    WRITER_HOST_RESTARTED,
+    TRANSACTION_FREEZE_TIMEOUT,
+    TRANSACTION_THAW_TIMEOUT,
+    REBOOT_REQUIRED,
+)

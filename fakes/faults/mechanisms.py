@@ -24,6 +24,7 @@ from simulator import (
     IVssAsync,
     IVssBackupComponents,
     Phase,
+    TraceKind,
     VssError,
     VssProvider,
     WriterEvent,
@@ -42,6 +43,7 @@ __all__ = [
     "FaultProvider",
     "NotResponding",
     "arm_denied",
+    "arm_kernel",
     "arm_lock",
     "arm_misuse",
     "arm_provider",
@@ -437,5 +439,52 @@ def arm_restart(what: str) -> Any:
         if not isinstance(writer, CVssWriter):
             raise TypeError(f"{armed.fault.name} applies to a writer; got {writer!r}")
         _now_or_later(armed, lambda: system.restart_writer_host(writer))
+
+    return arm
+
+
+def arm_kernel(step: str, seconds: float) -> Any:
+    """A kernel step of creation (``"flush"`` of a volume, the transaction managers'
+    ``"freeze"`` or ``"thaw"``) takes ``seconds``, now or after the progression's delay; firings
+    are the trace's timed-out kernel steps; the cure makes every kernel step instant again."""
+
+    def arm(armed: Armed) -> None:
+        system = armed.system
+        spend = float(armed.options.pop("seconds", seconds))
+        what = {
+            "flush": "every volume of the set is flushed",
+            "freeze": "the transaction managers (KTM, DTC) are frozen",
+            "thaw": "the transaction managers are thawed",
+        }[step]
+        if step == "flush":
+            volume = _volume_option(armed)
+            armed.details["volume"] = volume
+
+            def act() -> None:
+                system.set_flush_time(volume, spend)
+        else:
+
+            def act() -> None:
+                system.set_transaction_manager_times(**{step: spend})
+
+        delay = armed.when.delay
+        if delay <= 0:
+            act()
+        else:
+
+            def later() -> None:
+                system.sleep(delay)
+                if not armed.cured:
+                    act()
+
+            system.spawn(later, name=f"fault {armed.fault.name}")
+        armed.count_in_trace(
+            lambda record: (
+                record.kind is TraceKind.FAULT
+                and record.name == "kernel step timed out"
+                and (record.detail or "").startswith(what)
+            )
+        )
+        armed.on_cure(system.reset_kernel_times)
 
     return arm

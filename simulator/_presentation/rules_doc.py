@@ -13,6 +13,7 @@ from .._rules.call_order import BACKUP_ORDER, CALLS_WHILE_PENDING, WRITERLESS_OR
 from .._rules.calls import Call, Move, Phase
 from .._rules.component_calls import COMPONENT_CALLS, ComponentAccess
 from .._rules.event_order import FREEZE_ORDER
+from .._rules.kernel import KERNEL_STEPS
 from .._rules.limits import (
     FLUSH_AND_HOLD_TICKS,
     HANDLER_WINDOW_TICKS,
@@ -151,6 +152,7 @@ _VERSION_FIELDS: list[tuple[str, str]] = [
     ("min_diff_area_large", "smallest diff area, larger volume"),
     ("multiple_imports", "a transportable set imports more than once"),
     ("vssadmin_copyright", "vssadmin copyright line"),
+    ("transaction_managers", "creation freezes the transaction managers"),
 ]
 
 
@@ -190,6 +192,20 @@ def _limits_table() -> list[str]:
         shown = "the Windows version's figure" if value is None else str(value)
         lines.append(f"| `{field}` | {shown} |")
     lines.append(f"| `default_volume_bytes` | {defaults.default_volume_bytes // 1024**3} GB |")
+    return lines
+
+
+def _kernel_table() -> list[str]:
+    lines = [
+        "| Step | After | Before | Window | Past it | Reference |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in KERNEL_STEPS:
+        lines.append(
+            f"| {rule.step.value} (`{rule.step.name}`) | {rule.after} | {rule.before} "
+            f"| {rule.window_ticks // TICKS_PER_SECOND} s | `{hr.name_of(rule.error.hresult)}` "
+            f"| {rule.source} |"
+        )
     return lines
 
 
@@ -259,6 +275,12 @@ def render_rules() -> str:
         "",
         f"A provider's {_codes(PROVIDER_CODES)} reach the requester as they are; any other "
         "code becomes `VSS_E_UNEXPECTED_PROVIDER_ERROR` (`PROVIDER_CODES`, reference §9).",
+        "",
+        "The kernel's steps of DoSnapshotSet (`KERNEL_STEPS`); each takes the time the machine "
+        "is configured with (`VssSystem.set_flush_time`, `set_transaction_manager_times`), and "
+        "past its window the set is aborted with the step's code:",
+        "",
+        *_kernel_table(),
         "",
         "| Limit | Value |",
         "|---|---|",

@@ -9,7 +9,8 @@ from .._vocabulary.enums import VSS_PROVIDER_TYPE
 __all__ = ["PROVIDER_CODES", "PROVIDER_SELECTION_ORDER"]
 
 #: The codes a provider may return as they are; the rest are converted to
-#: VSS_E_UNEXPECTED_PROVIDER_ERROR.
+#: VSS_E_UNEXPECTED_PROVIDER_ERROR. The flush, hold and transaction-manager timeouts are VSS's own
+#: codes (``KERNEL_STEPS``): a provider returning one is converted too.
 PROVIDER_CODES = frozenset(
     {
         hr.E_OUTOFMEMORY,
@@ -23,9 +24,9 @@ PROVIDER_CODES = frozenset(
         hr.VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED,
         hr.VSS_E_PROVIDER_VETO,
         hr.VSS_E_CANNOT_REVERT_DISKID,
-        # Raised by the model itself on behalf of the kernel (flush-and-hold window, §6).
-        hr.VSS_E_FLUSH_WRITES_TIMEOUT,
-        hr.VSS_E_HOLD_WRITES_TIMEOUT,
+        # DoSnapshotSet: "the provider encountered an error that requires the user to restart
+        # the computer" (§5).
+        hr.VSS_E_REBOOT_REQUIRED,
     }
 )
 

@@ -4,7 +4,8 @@
 ``VssSystem(windows="2008 R2")`` picks a row of ``WINDOWS_VERSIONS``; the default is the newest,
 ``DEFAULT_WINDOWS``. Everything version-dependent reads its row: the code for an unexpected error,
 which requester methods exist, how a writer's session slot is freed, what Wait accepts, how many
-restores run beside backups, the smallest diff area, and vssadmin's copyright line.
+restores run beside backups, the smallest diff area, vssadmin's copyright line, and whether
+creation freezes the transaction managers.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ class WindowsVersion:
     multiple_imports: bool
     #: the copyright line vssadmin prints (§10.1)
     vssadmin_copyright: str
+    #: creation freezes and thaws the transaction managers (KTM, DTC): from 2008 on (§5 on
+    #: VSS_E_TRANSACTION_FREEZE_TIMEOUT / _THAW_TIMEOUT, §12)
+    transaction_managers: bool = True
 
 
 #: The versions in release order; ``windows=`` takes these names.
@@ -89,6 +93,7 @@ WINDOWS_VERSIONS: Mapping[str, WindowsVersion] = MappingProxyType(
             min_diff_area_large=100 * _MB,
             multiple_imports=False,
             vssadmin_copyright="(C) Copyright 2001 Microsoft Corp.",
+            transaction_managers=False,
         ),
         "2008": _row(
             "2008",

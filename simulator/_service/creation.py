@@ -2,9 +2,11 @@
 rules of §4.2 and the provider order of §9).
 
 PrepareForSnapshot to the participants; BeginPrepareSnapshot per volume and EndPrepareSnapshots
-per provider; Freeze by application level, each writer's Freeze→Thaw window starting; Pre-,
-Commit- and PostCommitSnapshots inside the kernel's flush-and-hold window; Thaw in reverse level
-order, each window checked first; Pre- and PostFinalCommitSnapshots; PostSnapshot.
+per provider; Freeze by application level, each writer's Freeze→Thaw window starting; the
+transaction managers frozen, PreCommitSnapshots, the flush, CommitSnapshots inside the kernel's
+hold window, PostCommitSnapshots, the transaction managers thawed (``KERNEL_STEPS``); Thaw in
+reverse level order, each window checked first; GetTargetLuns to hardware providers; Pre- and
+PostFinalCommitSnapshots; PostSnapshot.
 
 Policies where the documentation is silent ([INF], docs/design.md):
 * A veto at PrepareForSnapshot, Freeze or Thaw, or an overrun Freeze→Thaw window, fails
@@ -21,6 +23,7 @@ from typing import Any
 from .. import hresults as hr
 from .._engine.trace import TraceKind
 from .._rules.event_order import FREEZE_ORDER
+from .._rules.kernel import KernelStep
 from .._rules.limits import FLUSH_AND_HOLD_TICKS, MAX_FREEZE_TICKS
 from .._rules.writer_states import Timeout, WriterEvent
 from .._vocabulary.clock import TICKS_PER_MILLISECOND, TICKS_PER_SECOND
@@ -28,6 +31,7 @@ from .._vocabulary.enums import VSS_WRITER_STATE
 from .._vocabulary.errors import VssError, VssHoldWritesTimeout, VssUnexpectedWriterError
 from .aborting import Aborts
 from .delivery import EventDelivery, compiled
+from .hardware_calls import describe_targets, is_hardware, prepare_arguments
 from .machine import Machine
 from .participation import backup_participants, operation_providers
 from .provider_calls import call_provider
@@ -95,10 +99,9 @@ class SetCreation:
                 providers,
                 plan.provider,
                 "BeginPrepareSnapshot",
-                set_id,
-                plan.snapshot_id,
-                plan.volume.name,
-                session.context,
+                *prepare_arguments(
+                    plan.provider, set_id, plan.snapshot_id, plan.volume, session.context
+                ),
             )
         session.providers_prepared = True
         for provider in providers:
@@ -121,8 +124,10 @@ class SetCreation:
                     raise self._writer_failure(session, [ws], "Freeze")
         self._check_windows(session, frozen, providers)
         # Commit inside the kernel's flush-and-hold window (§4.1 8c–8g).
+        self._kernel_step(session, providers, KernelStep.FREEZE_TRANSACTIONS)
         for provider in providers:
             self._provider_step(session, providers, provider, "PreCommitSnapshots", set_id)
+        self._kernel_step(session, providers, KernelStep.FLUSH_WRITES)
         hold_start = self._clock.ticks
         for provider in providers:
             self._provider_step(
@@ -146,6 +151,7 @@ class SetCreation:
             self._provider_step(
                 session, providers, provider, "PostCommitSnapshots", set_id, len(session.planned)
             )
+        self._kernel_step(session, providers, KernelStep.THAW_TRANSACTIONS)
         self._check_windows(session, frozen, providers)
         # Thaw in reverse level order; the windows are checked before each Thaw (§4.2). Until
         # the earliest window ends no window can have, so the full check is skipped until then.
@@ -162,6 +168,8 @@ class SetCreation:
                     aborts.abort(session, providers, f"{ws.core.name} failed Thaw")
                     raise self._writer_failure(session, [ws], "Thaw")
         session.current_level = None
+        if any(is_hardware(provider) for provider in providers):
+            self._describe_targets(session, providers)
         for provider in providers:
             self._provider_step(session, providers, provider, "PreFinalCommitSnapshots", set_id)
         for provider in providers:
@@ -198,6 +206,31 @@ class SetCreation:
             self.aborts.abort(
                 session, providers, f"{provider.provider_name}.{method} failed: {exc.name}"
             )
+            raise
+
+    def _kernel_step(
+        self, session: Session, providers: list[VssProvider], step: KernelStep
+    ) -> None:
+        """One of the kernel's steps (``KERNEL_STEPS``); past its window the set is aborted
+        and DoSnapshotSet fails with the step's code (docs/reference.md §5)."""
+        machine = self.machine
+        kernel = machine.kernel
+        if kernel.idle or (
+            step is not KernelStep.FLUSH_WRITES and not machine.windows.transaction_managers
+        ):
+            return
+        volumes = [plan.volume.name for plan in session.planned.values()]
+        error = kernel.run(step, volumes, machine.recorder, session.session_id)
+        if error is not None:
+            self.aborts.abort(session, providers, f"{step.value}: timed out")
+            raise error
+
+    def _describe_targets(self, session: Session, providers: list[VssProvider]) -> None:
+        """GetTargetLuns to the hardware providers; a failure aborts the set (§9)."""
+        try:
+            describe_targets(self.machine.recorder, session)
+        except VssError as exc:
+            self.aborts.abort(session, providers, f"GetTargetLuns failed: {exc.name}")
             raise
 
     def _step(self, session: Session) -> None:

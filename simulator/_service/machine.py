@@ -37,11 +37,14 @@ from .._vocabulary.errors import (
     VssObjectAlreadyExists,
     VssObjectNotFound,
     VssProviderAlreadyRegistered,
+    VssProviderInUse,
     VssProviderNotRegistered,
 )
 from .creation_lock import CreationLock
 from .diff_area import ShadowStorage
-from .provider_calls import call_provider
+from .hardware_calls import delete_copy
+from .kernel import Kernel
+from .provider_calls import notify_load, notify_unload
 from .providers import Snapshot, SystemProvider, VssProvider
 from .records import Invocation, Session, Volume, WriterCore, record_violation
 from .session_slots import SessionSlots
@@ -93,6 +96,11 @@ class Machine:
             self.snapshots, self.recorder, lambda: self.windows, self.find_volume
         )
         self.providers: list[VssProvider] = [SystemProvider(self.storage)]
+        #: whether the providers are loaded: OnUnload when the machine closes, OnLoad again when
+        #: it is entered again (docs/reference.md §9)
+        self.providers_loaded = True
+        #: how long the kernel's steps of creation take (docs/reference.md §4.1, §5)
+        self.kernel = Kernel()
         self.slots = SessionSlots(self.limits.writer_session_slots)
         #: the sessions initialized for a restore and not released yet
         self.restores: set[uuid.UUID] = set()
@@ -285,8 +293,49 @@ class Machine:
             raise VssProviderAlreadyRegistered(
                 f"a provider with id {provider.provider_id} is registered already"
             )
-        provider.OnLoad(None)
+        notify_load(self.recorder, provider)
         self.providers.append(provider)
+
+    def unregister_provider(self, provider_id: uuid.UUID) -> VssProvider:
+        """Unregister a provider: VSS asks it to unload (OnUnload(FALSE)) and forgets it; its
+        copies stay, no longer managed by a provider (docs/reference.md §9, [INF])."""
+        provider = next((p for p in self.providers if p.provider_id == provider_id), None)
+        if provider is None:
+            raise VssProviderNotRegistered(f"no provider with id {provider_id} is registered")
+        if isinstance(provider, SystemProvider):
+            raise VssProviderInUse(
+                f"{provider.provider_name} is part of Windows and cannot be unregistered"
+            )
+        holder = self.creation_lock.holder
+        if holder is not None and any(p.provider is provider for p in holder.planned.values()):
+            raise VssProviderInUse(
+                f"{provider.provider_name} is in use: a shadow copy set being created has a "
+                "volume of it; unregister it once DoSnapshotSet has returned or the set was "
+                "aborted"
+            )
+        if not notify_unload(self.recorder, provider, force=False):
+            raise VssProviderInUse(
+                f"{provider.provider_name} answered OnUnload(FALSE) with S_FALSE: it should not "
+                "be unloaded now"
+            )
+        self.providers.remove(provider)
+        return provider
+
+    def unload_providers(self) -> None:
+        """The machine closes: OnUnload(TRUE) to every provider, which must let go."""
+        if not self.providers_loaded:
+            return
+        self.providers_loaded = False
+        for provider in self.providers:
+            notify_unload(self.recorder, provider, force=True)
+
+    def load_providers(self) -> None:
+        """The machine is entered again after it closed: OnLoad to every provider."""
+        if self.providers_loaded:
+            return
+        self.providers_loaded = True
+        for provider in self.providers:
+            notify_load(self.recorder, provider)
 
     def providers_for(self, provider_id: uuid.UUID) -> list[VssProvider]:
         """The providers to try for ``provider_id``: by PROVIDER_SELECTION_ORDER for GUID_NULL."""
@@ -382,8 +431,9 @@ class Machine:
     def delete(self, snapshot: Snapshot, session: Session) -> None:
         provider = self.provider_of(snapshot)
         if provider is not None:
-            # Traced, and a code outside the provider list converted (§9).
-            call_provider(self.recorder, session, provider, "DeleteSnapshot", snapshot.snapshot_id)
+            # Traced, and a code outside the provider list converted (§9); a hardware
+            # provider's copy is FillInLunInfo and OnLunEmpty per shadow LUN.
+            delete_copy(self.recorder, session, provider, snapshot)
         snapshot.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
         del self.snapshots[snapshot.snapshot_id]
         self.storage.forget(snapshot.snapshot_id)

@@ -1,15 +1,18 @@
 """Faults of the machine rather than of one call: the VSS service restarted, a writer's host
-restarted, a volume removed, and a writer that stops responding (docs/field-failures.md #9).
+restarted, a volume removed, a writer that stops responding (docs/field-failures.md #9), and the
+kernel's steps of creation taking too long (``KERNEL_STEPS``, docs/reference.md §5).
 
 ``VssSystem`` exposes them as ``restart_vss_service()``, ``restart_writer_host(writer)``,
-``remove_volume(name)`` and ``writer_not_responding()``; ``fakes.faults`` builds its presets on them.
+``remove_volume(name)``, ``writer_not_responding()``, ``set_flush_time(volume, seconds)`` and
+``set_transaction_manager_times(freeze, thaw)``; ``fakes.faults`` builds its presets on them.
 
 Policies where the documentation is silent ([INF], docs/design.md):
 * Restarting the VSS service aborts every session still under way (AbortSnapshots to its providers,
   OnAbort to the writers that joined and have not had PostSnapshot, the creation lock freed),
   deletes the auto-release copies of every object not yet released (those objects refuse further
   calls as released ones do: the RPC disconnection Windows reports is not modelled), and forgets
-  every writer's last state, failure and metadata (vssadmin shows them Stable, No error).
+  every writer's last state, failure and metadata (vssadmin shows them Stable, No error); every
+  provider gets OnUnload(TRUE), then OnLoad.
 * Restarting a writer's host keeps the writer object and its instance id, and resets its last
   state, failure and metadata and its shutting-down flag; it is refused while one of the writer's
   handlers runs.
@@ -32,7 +35,7 @@ from .._vocabulary.enums import VSS_SNAPSHOT_STATE, VSS_WRITER_STATE
 from .._vocabulary.errors import VssBadState, VssObjectNotFound
 from .coordinator import Coordinator
 from .machine import Machine
-from .records import Session, WriterCore
+from .records import Session, Volume, WriterCore
 
 __all__ = ["MachineFaults"]
 
@@ -66,6 +69,9 @@ class MachineFaults:
             self._run(functools.partial(self.coordinator.abort_backup, session), "service restart")
         for session in dropped:
             machine.release_snapshots(session)
+        # The service's process ends: its providers are released and loaded again (§9).
+        machine.unload_providers()
+        machine.load_providers()
         for core in machine.writers:
             core.last_state = VSS_WRITER_STATE.VSS_WS_STABLE
             core.last_failure = hr.S_OK
@@ -110,6 +116,18 @@ class MachineFaults:
         self.machine.record(
             TraceKind.FAULT, "writer not responding", inv.session, core.name, detail=detail
         )
+
+    # -- the kernel's steps of creation (KERNEL_STEPS) ----------------------------------------
+
+    def set_flush_time(self, volume: Volume, ticks: int) -> None:
+        """The kernel takes ``ticks`` to flush ``volume`` when a set is committed."""
+        self.machine.kernel.flush_ticks[volume.name.lower()] = ticks
+
+    def set_transaction_manager_times(self, freeze_ticks: int, thaw_ticks: int) -> None:
+        """The transaction managers take these to freeze and to thaw when a set is committed."""
+        kernel = self.machine.kernel
+        kernel.freeze_ticks = freeze_ticks
+        kernel.thaw_ticks = thaw_ticks
 
     # -- volumes ---------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from .._vocabulary.printing import describe
 from .providers import VssProvider
 from .records import Session, record_violation
 
-__all__ = ["call_provider"]
+__all__ = ["call_provider", "notify_load", "notify_unload"]
 
 
 def call_provider(
@@ -103,3 +103,41 @@ def call_provider(
         ) from exc
     entry.end_ticks = recorder.now_ticks()
     entry.result = "S_OK"
+
+
+def notify_load(recorder: TraceRecorder, provider: VssProvider) -> None:
+    """OnLoad: the provider is loaded (registered, or its machine entered again). Loading and
+    unloading are not traced: they happen outside every session."""
+    provider.OnLoad(None)
+
+
+def notify_unload(recorder: TraceRecorder, provider: VssProvider, force: bool) -> bool:
+    """OnUnload(``force``): whether the provider may be released (§9).
+
+    Unforced (unregistering), a False return (S_FALSE) keeps the provider and a VssError is
+    raised as it is: OnUnload's codes are not converted. Forced (the machine closing), the
+    provider must return S_OK: anything else is recorded as a violation and it is released all
+    the same."""
+    try:
+        answer = provider.OnUnload(force)
+    except GreenletExit:
+        raise
+    except Exception as exc:
+        if not force:
+            raise
+        recorder.violation(
+            ViolationRule.PROVIDER_MISBEHAVED,
+            f"{provider.provider_name}.OnUnload(TRUE) raised {describe(exc)}; with "
+            "bForceUnload TRUE it must return S_OK (docs/reference.md §9)",
+        )
+        return True
+    declined = answer is False
+    if declined and force:
+        recorder.violation(
+            ViolationRule.PROVIDER_MISBEHAVED,
+            f"{provider.provider_name}.OnUnload(TRUE) returned S_FALSE; with bForceUnload "
+            "TRUE it must return S_OK: only an unforced unload may be declined "
+            "(docs/reference.md §9)",
+        )
+        return True
+    return not declined

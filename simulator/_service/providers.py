@@ -9,13 +9,15 @@ VSS_E_UNEXPECTED_PROVIDER_ERROR, as does any other exception.
 The methods and their arguments follow IVssSoftwareSnapshotProvider, IVssProviderCreateSnapshotSet
 and IVssProviderNotifications in the documented order (§9): ``BeginPrepareSnapshot(SnapshotSetId,
 SnapshotId, VolumeName, NewContext)``. VSS calls ``SetContext`` before it asks a provider about a
-volume or prepares a copy, ``OnLoad`` when the provider is registered.
+volume or prepares a copy, ``OnLoad`` when the provider is registered (and when a closed machine
+is entered again), ``OnUnload`` when it is unregistered or the machine closes. The hardware
+provider's contract is ``VssHardwareProvider`` (``hardware_provider.py``).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import attrs
 
@@ -73,8 +75,11 @@ class VssProvider:
     def OnLoad(self, callback: object = None) -> None:
         """The provider is loaded (here: registered on the machine)."""
 
-    def OnUnload(self, force_unload: bool) -> None:
-        """The provider is about to be unloaded; its codes are not converted (§9)."""
+    def OnUnload(self, force_unload: bool) -> bool | None:
+        """The provider is about to be unloaded: when the machine closes (``force_unload`` true)
+        or it is unregistered (false). Returning False (S_FALSE) asks not to be unloaded, which
+        only an unforced unload may; its codes are not converted (§9)."""
+        return None
 
     # -- IVssSoftwareSnapshotProvider ------------------------------------------------------------
 
@@ -190,6 +195,10 @@ class Snapshot:
     exposed_name: str | None = None
     #: the shared sub-path of a copy exposed remotely
     exposed_path: str | None = None
+    #: a hardware provider's copy: the original LUNs and the shadow LUNs GetTargetLuns described
+    #: (``VDS_LUN_INFORMATION``, docs/reference.md §9)
+    source_luns: list[Any] = attrs.field(factory=list)
+    target_luns: list[Any] = attrs.field(factory=list)
 
     @property
     def base_context(self) -> int:

@@ -3,7 +3,7 @@ provider asked (docs/reference.md §3.2 row 10, §7.6, §9).
 
 For GUID_NULL providers are tried in ``PROVIDER_SELECTION_ORDER``; a provider that a rule rules
 out, or that does not support the volume, is skipped. VSS calls the provider's ``SetContext``
-before its ``IsVolumeSupported``.
+before its ``IsVolumeSupported``; a hardware provider is asked ``AreLunsSupported`` instead.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from .._vocabulary.errors import (
     VssVolumeNotSupported,
     VssVolumeNotSupportedByProvider,
 )
+from .hardware_calls import luns_supported
+from .hardware_provider import VssHardwareProvider
 from .providers import Snapshot, VssProvider
 from .records import Volume
 
@@ -87,6 +89,8 @@ def provider_accepts(
     """Whether the rules let ``provider`` shadow ``volume`` and the provider says it can."""
     if ruled_out_by(machine, provider, volume, context) is not None:
         return False
+    if isinstance(provider, VssHardwareProvider):
+        return luns_supported(provider, volume, context)
     try:
         provider.SetContext(context)
         return bool(provider.IsVolumeSupported(volume.name))

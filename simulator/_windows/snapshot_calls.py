@@ -17,6 +17,8 @@ import uuid
 from typing import Any
 
 from .._rules.calls import Call
+from .._service.hardware_calls import break_copies, import_copies, resync_copy
+from .._service.hardware_provider import VssHardwareProvider
 from .._service.providers import VSS_PROVIDER_PROP, Snapshot
 from .._service.records import Session
 from .._vocabulary.enums import (
@@ -166,7 +168,7 @@ class SnapshotCalls(RequesterObject):
 
     # -- breaking and importing (hardware copies, §3.6) -------------------------------------
 
-    def _break(self, method: str, snapshot_set_id: uuid.UUID) -> None:
+    def _break(self, method: str, snapshot_set_id: uuid.UUID, flags: int = 0) -> None:
         machine = self._machine
         copies = [s for s in machine.snapshots.values() if s.snapshot_set_id == snapshot_set_id]
         if not copies:
@@ -178,6 +180,7 @@ class SnapshotCalls(RequesterObject):
                     f"{method}: copy {snapshot.snapshot_id} was made by a software provider; "
                     "only a hardware provider's copies can be broken (docs/reference.md §3.6)"
                 )
+        break_copies(machine.recorder, self._session, copies, flags, machine.provider_of)
         for snapshot in copies:
             del machine.snapshots[snapshot.snapshot_id]
 
@@ -191,7 +194,7 @@ class SnapshotCalls(RequesterObject):
         """BreakSnapshotSet with VSS_HARDWARE_OPTIONS flags, as an IVssAsync (Ex2)."""
         return self._start(
             Call.BREAK_SNAPSHOT_SET_EX,
-            lambda session: self._break("BreakSnapshotSetEx", snapshot_set_id),
+            lambda session: self._break("BreakSnapshotSetEx", snapshot_set_id, int(flags)),
         )
 
     @requester_call(Call.IMPORT_SNAPSHOTS)
@@ -203,7 +206,7 @@ class SnapshotCalls(RequesterObject):
             self._machine.scheduler.checkpoint()
             set_id = session.bcd.snapshot_set_id
             found = [
-                s
+                (p, s)
                 for s in machine.snapshots.values()
                 if s.snapshot_set_id == set_id
                 and s.attributes & _TRANSPORTABLE
@@ -215,7 +218,7 @@ class SnapshotCalls(RequesterObject):
                 raise VssNoSnapshotsImported(
                     f"ImportSnapshots: no transportable hardware copy of set {set_id} to import"
                 )
-            for snapshot in found:
+            for snapshot in import_copies(machine.recorder, session, found):
                 snapshot.attributes |= _IMPORTED
 
         return self._start(Call.IMPORT_SNAPSHOTS, body)
@@ -310,6 +313,10 @@ class SnapshotCalls(RequesterObject):
             self._machine.scheduler.checkpoint()
             for snapshot, destination in members:
                 provider = self._machine.provider_of(snapshot)
+                if isinstance(provider, VssHardwareProvider):
+                    target = self._machine.find_volume(destination) if destination else None
+                    resync_copy(self._machine.recorder, session, provider, snapshot, target)
+                    continue
                 resync = getattr(provider, "ResyncLuns", None)
                 if resync is None:
                     raise VssNotImplemented(

@@ -18,6 +18,7 @@ from simulator import (
     E_ACCESSDENIED,
     S_OK,
     VSS_E_BAD_STATE,
+    VSS_E_FLUSH_WRITES_TIMEOUT,
     VSS_E_HOLD_WRITES_TIMEOUT,
     VSS_E_INSUFFICIENT_STORAGE,
     VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED,
@@ -233,6 +234,47 @@ def test_hold_writes_timeout(machine: tuple[VssSystem, SampleWriter]) -> None:
         "OnBackupShutdown",
     ]
     run(faults.HOLD_WRITES_TIMEOUT, system, report)
+
+
+def test_flush_writes_timeout(machine: tuple[VssSystem, SampleWriter]) -> None:
+    """docs/field-failures.md #8 (IVssBackupComponents::DoSnapshotSet): the kernel cannot flush
+    the volume's writes within 10 s: VSS_E_FLUSH_WRITES_TIMEOUT 0x80042313; the frozen writer
+    gets OnAbort; once cured the backup succeeds."""
+    system, _ = machine
+    with faults.checked():
+        armed = faults.FLUSH_WRITES_TIMEOUT.apply(system)
+        report = vshadow_backup(system)
+    assert report.error == hresults.name_of(VSS_E_FLUSH_WRITES_TIMEOUT)
+    assert hresults.VSS_E_FLUSH_WRITES_TIMEOUT == 0x80042313
+    assert armed.fired == 1 and armed.details["volume"] == "C:\\"
+    run(faults.FLUSH_WRITES_TIMEOUT, system, report)
+    armed.cure()
+    assert vshadow_backup(system).ok
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        (faults.TRANSACTION_FREEZE_TIMEOUT, 0x80042328),
+        (faults.TRANSACTION_THAW_TIMEOUT, 0x80042329),
+        (faults.REBOOT_REQUIRED, 0x80042327),
+    ],
+    ids=lambda value: getattr(value, "name", hex(value) if isinstance(value, int) else value),
+)
+def test_the_codes_vss_itself_raises(
+    machine: tuple[VssSystem, SampleWriter], fault: faults.Fault, code: int
+) -> None:
+    """docs/reference.md §5: the transaction managers timing out and a provider that needs a
+    restart each fail DoSnapshotSet with their own code; the cure ends it."""
+    system, _ = machine
+    with faults.checked():
+        armed = fault.apply(system)
+        report = vshadow_backup(system)
+    assert fault.code == code
+    assert armed.fired == 1
+    run(fault, system, report)
+    armed.cure()
+    assert vshadow_backup(system).ok
 
 
 def test_writer_not_responding_until_its_host_restarts(

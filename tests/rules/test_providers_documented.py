@@ -253,6 +253,9 @@ DOCUMENTED_PROVIDER_CODES = [
     ("VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED", 0x80042317),
     ("VSS_E_PROVIDER_VETO", 0x80042306),
     ("VSS_E_CANNOT_REVERT_DISKID", 0x800423FE),
+    # §5 / DoSnapshotSet: "the provider encountered an error that requires the user to restart
+    # the computer" reaches the requester.
+    ("VSS_E_REBOOT_REQUIRED", 0x80042327),
 ]
 #: §9: "Any other return (S_FALSE, E_FAIL, E_UNEXPECTED, E_ABORT…) is … converted to
 #: VSS_E_UNEXPECTED_PROVIDER_ERROR"; more codes outside the list, from §5.
@@ -265,11 +268,13 @@ CONVERTED_CODES = [
     ("VSS_E_WRITERERROR_RETRYABLE", 0x800423F3),
     ("VSS_E_SNAPSHOT_SET_IN_PROGRESS", 0x80042316),
 ]
-#: Outside §9's list too, but the model passes them through: it raises them itself for the
-#: kernel's flush-and-hold window (§6), and cannot tell a provider's own from its own.
-CONVERTED_BUT_PASSED_THROUGH = [
+#: Outside §9's list too: VSS raises them itself for the kernel's steps (§5, §6), so a provider
+#: returning one is converted like any other code.
+KERNEL_CODES = [
     ("VSS_E_FLUSH_WRITES_TIMEOUT", 0x80042313),
     ("VSS_E_HOLD_WRITES_TIMEOUT", 0x80042314),
+    ("VSS_E_TRANSACTION_FREEZE_TIMEOUT", 0x80042328),
+    ("VSS_E_TRANSACTION_THAW_TIMEOUT", 0x80042329),
 ]
 
 STEPS = ["EndPrepareSnapshots", "PreCommitSnapshots", "CommitSnapshots", "PostCommitSnapshots"]
@@ -345,20 +350,14 @@ def test_other_provider_code_becomes_unexpected_provider_error(
     assert error.hresult == VSS_E_UNEXPECTED_PROVIDER_ERROR == 0x8004230F
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/reference.md §9 lists neither code among the provider codes, so a provider returning it "
-    "should give VSS_E_UNEXPECTED_PROVIDER_ERROR; the model's PROVIDER_CODES passes both through "
-    "(it raises them itself for the kernel's flush-and-hold window)",
-)
-@pytest.mark.parametrize(
-    ("name", "code"), [pytest.param(*row, id=row[0]) for row in CONVERTED_BUT_PASSED_THROUGH]
-)
-def test_timeout_code_from_a_provider_becomes_unexpected_provider_error(
+@pytest.mark.parametrize(("name", "code"), [pytest.param(*row, id=row[0]) for row in KERNEL_CODES])
+def test_kernel_code_from_a_provider_becomes_unexpected_provider_error(
     system: VssSystem, name: str, code: int
 ) -> None:
+    """§9 lists none of VSS's own timeout codes among the provider codes: converted."""
     error = _fail_creation(system, "CommitSnapshots", code)
     assert error.hresult == VSS_E_UNEXPECTED_PROVIDER_ERROR
+    assert code not in PROVIDER_CODES
 
 
 def test_provider_raising_a_non_vss_exception(system: VssSystem) -> None:

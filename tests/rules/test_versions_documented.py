@@ -5,6 +5,8 @@ from the model's table.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from simulator import (
@@ -14,9 +16,13 @@ from simulator import (
     VSS_CTX_NAS_ROLLBACK,
     VSS_E_INSUFFICIENT_STORAGE,
     VSS_E_UNEXPECTED,
+    VSS_PROV_SOFTWARE,
     IVssBackupComponents,
+    TraceKind,
     VssError,
+    VssProvider,
     VssSystem,
+    hresults,
 )
 from simulator.rules import DEFAULT_WINDOWS, VERSION_ORDER, WINDOWS_VERSIONS
 from tests.helpers import begin_backup, make_writer
@@ -61,6 +67,45 @@ def test_the_versions_and_the_default() -> None:
 @pytest.mark.parametrize(("windows", "code"), sorted(UNEXPECTED.items()))
 def test_unexpected_error_code_row(windows: str, code: int) -> None:
     assert WINDOWS_VERSIONS[windows].unexpected_code == code
+
+
+class _Crash(BaseException):
+    """Not an HRESULT at all: VSS's operation dies of something it did not expect."""
+
+
+class _CrashingProvider(VssProvider):
+    provider_id = uuid.UUID("99999999-9999-4999-8999-999999999999")
+    provider_name = "Crashing provider"
+    provider_type = VSS_PROV_SOFTWARE
+
+    def PreCommitSnapshots(self, snapshot_set_id: uuid.UUID) -> None:
+        raise _Crash()
+
+
+@pytest.mark.parametrize(("windows", "code"), sorted(UNEXPECTED.items()))
+def test_an_unexpected_failure_reports_the_versions_code(windows: str, code: int) -> None:
+    """§5 / §12: an operation that fails unexpectedly reports E_UNEXPECTED through QueryStatus
+    before Windows 7 / Server 2008 R2, VSS_E_UNEXPECTED from then on. The set is aborted first
+    (AbortSnapshots), and the original exception reaches the requester from Wait."""
+    with VssSystem(windows=windows) as system:
+        system.register_provider(_CrashingProvider())
+        with system.CreateVssBackupComponents() as bc:
+            bc.InitializeForBackup()
+            bc.SetContext(VSS_CTX_NAS_ROLLBACK)
+            bc.StartSnapshotSet()
+            bc.AddToSnapshotSet("C:\\")
+            op = bc.DoSnapshotSet()
+            with pytest.raises(_Crash):
+                op.Wait()
+            assert op.QueryStatus() == code
+            assert hresults.name_of(code) == (
+                "E_UNEXPECTED" if windows in ("2003", "2008") else "VSS_E_UNEXPECTED"
+            )
+            bc.AbortBackup()
+        calls = [r.name for r in system.trace if r.kind is TraceKind.PROVIDER]
+        assert calls[calls.index("PreCommitSnapshots") + 1] == "AbortSnapshots"
+        assert "CommitSnapshots" not in calls
+        assert system.shadow_copies() == []
 
 
 @pytest.mark.parametrize(("windows", "line"), sorted(COPYRIGHT.items()))
