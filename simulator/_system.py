@@ -410,7 +410,7 @@ class VssSystem:
     @property
     def trace(self) -> list[TraceRecord]:
         """Every call, event, provider call, fault and violation, in order (with
-        ``trace_limit=N``, the last N; ``violations`` keeps every violation)."""
+        ``trace_limit=N``, the last N; ``violations`` keeps the first N, at least 100)."""
         return [entry.freeze() for entry in self._machine.recorder.entries]
 
     def format_trace(self) -> str:
@@ -433,8 +433,16 @@ class VssSystem:
 
     @property
     def violations(self) -> list[Violation]:
-        """The rule violations seen so far."""
+        """The rule violations seen so far (with ``trace_limit=N``, the first N of them, at
+        least 100: a run that breaks a rule always shows it; ``violations_dropped`` counts the
+        rest)."""
         return list(self._machine.recorder.violations)
+
+    @property
+    def violations_dropped(self) -> int:
+        """How many violations ``trace_limit`` left out of ``violations`` (each is still in the
+        trace when it is recent enough); 0 without a limit."""
+        return self._machine.recorder.dropped_violations
 
     def iter_entries(self) -> Iterator[Entry]:
         return iter(self._machine.recorder.entries)

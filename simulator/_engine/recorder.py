@@ -18,7 +18,7 @@ from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
 from .scheduler import Scheduler, current_context
 from .trace import Entry, TraceKind, Violation, ViolationRule
 
-__all__ = ["TraceRecorder"]
+__all__ = ["MIN_VIOLATIONS_KEPT", "TraceRecorder"]
 
 _getcurrent = current_context
 _current_thread = threading.current_thread
@@ -29,14 +29,23 @@ _get_ident = threading.get_ident
 _NUMBERED_THREAD = re.compile(r"(Thread|ThreadPoolExecutor|Dummy)-(\d+)")
 
 
+#: Violations kept whatever the ``trace_limit``.
+MIN_VIOLATIONS_KEPT = 100
+
+
 class TraceRecorder:
     """Appends the trace of one machine and keeps its rule violations."""
 
     def __init__(self, clock: VirtualClock, scheduler: Scheduler, limit: int | None = None) -> None:
         self._clock = clock
         self._scheduler = scheduler
-        #: the trace; with a ``limit`` only the last ``limit`` records (violations stay whole)
+        #: the trace; with a ``limit`` only the last ``limit`` records
         self.entries: MutableSequence[Entry] = [] if limit is None else deque(maxlen=limit)
+        #: with a ``limit``, the first ``limit`` violations (at least ``MIN_VIOLATIONS_KEPT``) are
+        #: kept and the later ones counted: a run that breaks a rule always shows it
+        self._violation_room = None if limit is None else max(limit, MIN_VIOLATIONS_KEPT)
+        #: violations past the room: recorded in the trace, counted, not kept
+        self.dropped_violations = 0
         #: violations recorded since ``violations`` was last read, as plain tuples
         self._recorded: list[tuple[Any, ...]] = []
         #: the violations read so far, as values
@@ -94,7 +103,11 @@ class TraceRecorder:
             ticks, TraceKind.VIOLATION, rule.value, session_id, thread, writer, None, message
         )
         with self._lock:
-            self._recorded.append((rule, message, writer, handler, session_id, thread, ticks))
+            room = self._violation_room
+            if room is None or len(self._built) + len(self._recorded) < room:
+                self._recorded.append((rule, message, writer, handler, session_id, thread, ticks))
+            else:
+                self.dropped_violations += 1
             self.entries.append(entry)
 
     @property
