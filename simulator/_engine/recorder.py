@@ -72,9 +72,14 @@ class TraceRecorder:
         result: str | None = None,
     ) -> Entry:
         """Append one record now; its ``result`` may be filled in when the step ends."""
-        entry = Entry(
-            self._clock.ticks, kind, name, session_id, self.thread_label(), writer, result, detail
-        )
+        task = self._scheduler.current
+        if task is not None and task._glet is _getcurrent():
+            thread = task.name  # the common cases of ``thread_label``, without its call
+        elif _get_ident() == self._owner_ident and self._owner.name is self._owner_name:
+            thread = self._owner_label
+        else:
+            thread = self.thread_label()
+        entry = Entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
         self.entries.append(entry)
         return entry
 

@@ -18,6 +18,10 @@ from .refusals import explain_refusal
 
 __all__ = ["PendingOperation", "RequesterCallState"]
 
+_BACKUP_MOVES = dict(BACKUP_ORDER)
+_WRITERLESS_MOVES = dict(WRITERLESS_ORDER)
+_CREATED = Phase.CREATED
+
 
 class PendingOperation(Protocol):
     """An asynchronous operation of the object, as the state sees it."""
@@ -31,12 +35,14 @@ class PendingOperation(Protocol):
 class RequesterCallState:
     """Where one requester object stands, the calls it made, and its running operation."""
 
-    __slots__ = ("history", "pending", "phase", "table")
+    __slots__ = ("_moves", "history", "pending", "phase", "table")
 
     def __init__(self) -> None:
-        self.phase = Phase.CREATED
+        self.phase = _CREATED
         self.history: list[str] = []
         self.table: Mapping[tuple[Phase, Call], Move] = BACKUP_ORDER
+        #: the same rows as ``table``, as a plain dict: the lookup on every call
+        self._moves = _BACKUP_MOVES
         self.pending: PendingOperation | None = None
 
     @property
@@ -47,6 +53,7 @@ class RequesterCallState:
     def use_writerless_order(self) -> None:
         """From now on follow ``WRITERLESS_ORDER`` (a writerless SetContext)."""
         self.table = WRITERLESS_ORDER
+        self._moves = _WRITERLESS_MOVES
 
     def admit(self, call: Call) -> Move:
         """The move ``call`` makes from here; raise VSS_E_BAD_STATE if it is not taken now."""
@@ -57,7 +64,7 @@ class RequesterCallState:
                 f"{call.value} is not allowed while {pending.name} is still running: Wait on its "
                 f"IVssAsync first (only {taken} are taken meanwhile)"
             )
-        move = self.table.get((self.phase, call))
+        move = self._moves.get((self.phase, call))
         if move is None:
             raise VssBadState(
                 explain_refusal(
@@ -77,7 +84,7 @@ class RequesterCallState:
     def finished(self, call: Call, move: Move) -> None:
         """A synchronous call returned: move on. The row is read again, since AbortBackup and
         Release may have waited for an operation that moved the phase meanwhile."""
-        self.phase = self.table.get((self.phase, call), move).next_phase
+        self.phase = self._moves.get((self.phase, call), move).next_phase
 
     def operation_ended(self, move: Move, *, failed: bool) -> None:
         """The asynchronous operation started with ``move`` ended."""
@@ -93,5 +100,5 @@ class RequesterCallState:
 
     def would_stay(self, call: Call) -> bool:
         """Whether ``call`` made now would leave the phase as it is."""
-        move = self.table.get((self.phase, call))
+        move = self._moves.get((self.phase, call))
         return move is None or move.next_phase is self.phase

@@ -102,8 +102,9 @@ class EventDelivery:
             return self._not_delivered(session, ws, event)
         core = ws.core
         clock = self._clock
+        context = current_context()
         task = self._scheduler.current
-        if task is not None and task._glet is not current_context():
+        if task is not None and task._glet is not context:
             task = None
         inv = Invocation(
             clock.ticks,
@@ -114,7 +115,7 @@ class EventDelivery:
             task.name if task is not None else "MainThread",
         )
         self._append(inv)
-        key = (_get_ident(), current_context())
+        key = (_get_ident(), context)
         active = core.active
         active[key] = inv
         handler = core.handlers[event.name]

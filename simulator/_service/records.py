@@ -108,6 +108,11 @@ def record_violation(
     )
 
 
+#: Members read on every event (an enum member read from its class is a slow lookup).
+_STABLE = VSS_WRITER_STATE.VSS_WS_STABLE
+_EVENT = TraceKind.EVENT
+
+
 class WriterInSession:
     """One writer's part in one session: its state there and what it reported."""
 
@@ -128,7 +133,7 @@ class WriterInSession:
 
     def __init__(self, core: WriterCore) -> None:
         self.core = core
-        self.state = VSS_WRITER_STATE.VSS_WS_STABLE
+        self.state = _STABLE
         self.hr_failure = hr.S_OK
         self.hr_application = hr.S_OK
         self.application_message = ""
@@ -186,7 +191,7 @@ class Invocation(Entry):
         thread: str,
     ) -> None:
         self.ticks = ticks
-        self.kind = TraceKind.EVENT
+        self.kind = _EVENT
         self.name = name
         self.session_id = session.session_id
         self.thread = thread

@@ -70,6 +70,11 @@ _DIFFERENTIAL_AND_PLEX = int(
 )
 _CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
 _get_ident = threading.get_ident
+#: Members read on every call (an enum member read from its class is a slow lookup).
+_CALL = TraceKind.CALL
+_GET_SESSION_ID = Call.GET_SESSION_ID
+_RELEASE = Call.RELEASE
+_RELEASED = Phase.RELEASED
 #: What a bad argument raises from deep inside a method body; the gate turns it into E_INVALIDARG.
 _ARGUMENT_ERRORS = (TypeError, AttributeError, ValueError, OverflowError, KeyError, IndexError)
 
@@ -183,7 +188,7 @@ class RequesterObject:
         if (
             running is not None
             and running in session.operation_tasks
-            and call is not Call.GET_SESSION_ID
+            and call is not _GET_SESSION_ID
         ):
             raise VssBadState(
                 f"{name} was called from inside a handler of this object's own "
@@ -195,10 +200,10 @@ class RequesterObject:
             machine.settle()
         if running is not None:
             scheduler.checkpoint()
-        entry = self._recorder.record(TraceKind.CALL, name, session.session_id)
+        entry = self._recorder.record(_CALL, name, session.session_id)
         state = self._state
         try:
-            if session.released and call is not Call.RELEASE and state.phase is not Phase.RELEASED:
+            if session.released and call is not _RELEASE and state.phase is not _RELEASED:
                 raise VssBadState(
                     f"{name} is not allowed: Release has begun on this object (the "
                     "object is single-use; make a new one)"
@@ -329,7 +334,7 @@ class RequesterObject:
                 tasks.discard(me)
                 state.operation_ended(move, failed=op.error is not None or op.cancelled)
                 machine.record(
-                    TraceKind.CALL,
+                    _CALL,
                     f"{name} completed",
                     session,
                     result=hr.name_of(op._final_status()),
