@@ -190,9 +190,9 @@ class BackupComponentsDocument:
         self, instance_id: uuid.UUID, writer_id: uuid.UUID, instance_name: str | None = None
     ) -> WriterComponentsEntry:
         """The entry of writer instance ``instance_id``, created when missing."""
-        entry = self.writer_entry_or_none(instance_id)
+        entry = self._index().get(instance_id)
         if entry is not None:
-            if entry.writer_id != writer_id:
+            if entry.writer_id is not writer_id and entry.writer_id != writer_id:
                 raise VssInvalidArg(
                     f"instance {instance_id} belongs to writer {entry.writer_id}, not {writer_id}"
                 )

@@ -240,7 +240,7 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         )
         session = self._session
         ws = session.writers.get(instance_id)
-        if ws is None or ws.core.writer_id != writer_id:
+        if ws is None or (ws.core.writer_id is not writer_id and ws.core.writer_id != writer_id):
             raise VssObjectNotFound(
                 f"AddComponent: writer {writer_id} instance {instance_id} did not answer this "
                 "session's GatherWriterMetadata"
