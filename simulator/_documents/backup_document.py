@@ -1,5 +1,10 @@
 """The Backup Components Document: the requester's record of what was backed up and how
 (docs/reference.md §7.3), and its real XML form.
+
+The document keeps an index of its writer entries by instance id and by writer class, so a
+lookup costs the same at one writer as at a thousand. ``writers`` stays a plain list in BCD
+order; the index follows it as it grows or shrinks (a change of its length is indexed again).
+The entries themselves are in ``backup_entries``.
 """
 
 from __future__ import annotations
@@ -9,11 +14,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-import attrs
-
 from .._vocabulary.enums import (
     GUID_NULL,
-    VSS_BACKUP_SCHEMA,
     VSS_BACKUP_TYPE,
     VSS_COMPONENT_TYPE,
     VSS_FILE_RESTORE_STATUS,
@@ -21,173 +23,188 @@ from .._vocabulary.enums import (
     VSS_RESTORE_TYPE,
     VSS_ROLLFORWARD_TYPE,
 )
-from .._vocabulary.error_classes import VssInvalidArg, VssObjectAlreadyExists, VssObjectNotFound
+from .._vocabulary.error_classes import VssInvalidArg, VssObjectNotFound
 from . import xml_codec as _xml
 from .arguments import logical_path as _logical_path
+from .backup_entries import (
+    ComponentEntry,
+    ComponentFailure,
+    DifferencedFile,
+    DirectedTarget,
+    PartialFile,
+    RestoreSubcomponent,
+    RollForward,
+    WriterComponentsEntry,
+    record_repr,
+)
 from .writer_metadata import FileDescriptor
 
-# ---------------------------------------------------------------------------------------------
-# Records
-# ---------------------------------------------------------------------------------------------
+__all__ = [
+    "BackupComponentsDocument",
+    "ComponentEntry",
+    "ComponentFailure",
+    "DifferencedFile",
+    "DirectedTarget",
+    "PartialFile",
+    "RestoreSubcomponent",
+    "RollForward",
+    "WriterComponentsEntry",
+]
+
+_DOCUMENT_FIELDS = (
+    "select_components",
+    "bootable_system_state",
+    "backup_type",
+    "partial_file_support",
+    "snapshot_set_id",
+    "writers",
+    "restore_type",
+)
+_BT_UNDEFINED = VSS_BACKUP_TYPE.VSS_BT_UNDEFINED
+_RTYPE_UNDEFINED = VSS_RESTORE_TYPE.VSS_RTYPE_UNDEFINED
 
 
-@attrs.frozen
-class PartialFile:
-    """A file backed up in part (AddPartialFile): ranges are ``"offset:length,…"`` or a file."""
-
-    path: str
-    filename: str
-    ranges: str
-    metadata: str | None = None
-
-
-@attrs.frozen
-class DifferencedFile:
-    """A file set to back up differentially (AddDifferencedFilesBy…); time is a FILETIME."""
-
-    path: str
-    filespec: str
-    recursive: bool
-    lsn: str | None = None
-    last_modify_time: int = 0
-
-
-@attrs.frozen
-class DirectedTarget:
-    """A directed restore of file ranges to another file (AddDirectedTarget)."""
-
-    source_path: str
-    source_filename: str
-    source_ranges: str
-    destination_path: str
-    destination_filename: str
-    destination_ranges: str
-
-
-@attrs.frozen
-class RestoreSubcomponent:
-    """A subcomponent selected for restore (AddRestoreSubcomponent)."""
-
-    logical_path: str | None
-    component_name: str
-    repair: bool = False
-
-
-@attrs.frozen
-class ComponentFailure:
-    """A component-level failure (IVssComponentEx2::SetFailure)."""
-
-    hr: int
-    hr_application: int
-    message: str | None
-
-
-@attrs.frozen
-class RollForward:
-    """How far a restore rolls forward (IVssComponentEx::GetRollForward)."""
-
-    type: VSS_ROLLFORWARD_TYPE = attrs.field(converter=VSS_ROLLFORWARD_TYPE)
-    point: str | None = None
-
-
-@attrs.define
-class ComponentEntry:
-    """One explicitly included component in the BCD, with every per-component field (§7.3)."""
-
-    writer_id: uuid.UUID
-    instance_id: uuid.UUID
-    component_type: VSS_COMPONENT_TYPE = attrs.field(converter=VSS_COMPONENT_TYPE)
-    logical_path: str | None = attrs.field(converter=_logical_path)
-    component_name: str
-    backup_succeeded: bool = False
-    backup_options: str | None = None
-    previous_backup_stamp: str | None = None
-    backup_stamp: str | None = None
-    backup_metadata: str | None = None
-    restore_metadata: str | None = None
-    selected_for_restore: bool = False
-    additional_restores: bool = False
-    restore_options: str | None = None
-    file_restore_status: VSS_FILE_RESTORE_STATUS = attrs.field(
-        default=VSS_FILE_RESTORE_STATUS.VSS_RS_UNDEFINED, converter=VSS_FILE_RESTORE_STATUS
-    )
-    restore_target: VSS_RESTORE_TARGET = attrs.field(
-        default=VSS_RESTORE_TARGET.VSS_RT_UNDEFINED, converter=VSS_RESTORE_TARGET
-    )
-    pre_restore_failure_msg: str | None = None
-    post_restore_failure_msg: str | None = None
-    prepare_for_backup_failure_msg: str | None = None
-    post_snapshot_failure_msg: str | None = None
-    partial_files: list[PartialFile] = attrs.Factory(list)
-    differenced_files: list[DifferencedFile] = attrs.Factory(list)
-    directed_targets: list[DirectedTarget] = attrs.Factory(list)
-    new_targets: list[FileDescriptor] = attrs.Factory(list)
-    alternate_location_mappings: list[FileDescriptor] = attrs.Factory(list)
-    restore_subcomponents: list[RestoreSubcomponent] = attrs.Factory(list)
-    failure: ComponentFailure | None = None
-    authoritative_restore: bool = False
-    roll_forward: RollForward = RollForward(VSS_ROLLFORWARD_TYPE.VSS_RF_UNDEFINED)
-    restore_name: str | None = None
-
-    def matches(self, component_type: int, logical_path: str | None, component_name: str) -> bool:
-        """True when this entry is the component (type, logical path, name)."""
-        return (
-            self.component_type == component_type
-            and self.logical_path == _logical_path(logical_path)
-            and self.component_name == component_name
-        )
-
-
-@attrs.define
-class WriterComponentsEntry:
-    """The components of one writer instance (``WRITER_COMPONENTS``)."""
-
-    instance_id: uuid.UUID
-    writer_id: uuid.UUID
-    instance_name: str | None = None
-    backup_schema: VSS_BACKUP_SCHEMA = attrs.field(
-        default=VSS_BACKUP_SCHEMA(0), converter=VSS_BACKUP_SCHEMA
-    )
-    components: list[ComponentEntry] = attrs.Factory(list)
-
-
-@attrs.define
 class BackupComponentsDocument:
     """The requester's Backup Components Document (docs/reference.md §7.3)."""
 
-    select_components: bool = False
-    bootable_system_state: bool = False
-    backup_type: VSS_BACKUP_TYPE = attrs.field(
-        default=VSS_BACKUP_TYPE.VSS_BT_UNDEFINED, converter=VSS_BACKUP_TYPE
+    __slots__ = (
+        "_backup_type",
+        "_by_class",
+        "_by_instance",
+        "_classed",
+        "_indexed",
+        "_restore_type",
+        "bootable_system_state",
+        "partial_file_support",
+        "select_components",
+        "snapshot_set_id",
+        "writers",
     )
-    partial_file_support: bool = False
-    snapshot_set_id: uuid.UUID = GUID_NULL
-    writers: list[WriterComponentsEntry] = attrs.Factory(list)
-    restore_type: VSS_RESTORE_TYPE = attrs.field(
-        default=VSS_RESTORE_TYPE.VSS_RTYPE_UNDEFINED, converter=VSS_RESTORE_TYPE
-    )
+
+    def __init__(
+        self,
+        select_components: bool = False,
+        bootable_system_state: bool = False,
+        backup_type: VSS_BACKUP_TYPE | int = _BT_UNDEFINED,
+        partial_file_support: bool = False,
+        snapshot_set_id: uuid.UUID = GUID_NULL,
+        writers: list[WriterComponentsEntry] | None = None,
+        restore_type: VSS_RESTORE_TYPE | int = _RTYPE_UNDEFINED,
+    ) -> None:
+        self.select_components = select_components
+        self.bootable_system_state = bootable_system_state
+        self.backup_type = backup_type
+        self.partial_file_support = partial_file_support
+        self.snapshot_set_id = snapshot_set_id
+        self.writers: list[WriterComponentsEntry] = [] if writers is None else writers
+        self.restore_type = restore_type
+        self._by_instance: dict[uuid.UUID, WriterComponentsEntry] = {}
+        self._by_class: dict[uuid.UUID, list[WriterComponentsEntry]] = {}
+        #: how long ``writers`` was when each index was made (made again when it differs)
+        self._indexed = 0
+        self._classed = 0
+
+    @property
+    def backup_type(self) -> VSS_BACKUP_TYPE:
+        """The backup type SetBackupState chose."""
+        return self._backup_type
+
+    @backup_type.setter
+    def backup_type(self, value: VSS_BACKUP_TYPE | int) -> None:
+        self._backup_type = value if type(value) is VSS_BACKUP_TYPE else VSS_BACKUP_TYPE(value)
+
+    @property
+    def restore_type(self) -> VSS_RESTORE_TYPE:
+        """The restore type SetRestoreState chose."""
+        return self._restore_type
+
+    @restore_type.setter
+    def restore_type(self, value: VSS_RESTORE_TYPE | int) -> None:
+        self._restore_type = value if type(value) is VSS_RESTORE_TYPE else VSS_RESTORE_TYPE(value)
+
+    def _values(self) -> tuple[object, ...]:
+        return (
+            self.select_components,
+            self.bootable_system_state,
+            self._backup_type,
+            self.partial_file_support,
+            self.snapshot_set_id,
+            self.writers,
+            self._restore_type,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, BackupComponentsDocument)
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return record_repr(self, _DOCUMENT_FIELDS)
+
+    # -- the index ------------------------------------------------------------------------------
+
+    def _index(self) -> dict[uuid.UUID, WriterComponentsEntry]:
+        """The entries by instance id, indexed again when ``writers`` changed length."""
+        by_instance = self._by_instance
+        writers = self.writers
+        if self._indexed != len(writers):
+            by_instance.clear()
+            for entry in writers:
+                by_instance.setdefault(entry.instance_id, entry)
+            self._indexed = len(writers)
+        return by_instance
+
+    def _append(self, entry: WriterComponentsEntry) -> WriterComponentsEntry:
+        """Append a new entry and keep the indexes that are up to date so."""
+        writers = self.writers
+        count = len(writers)
+        if self._indexed == count:
+            self._by_instance[entry.instance_id] = entry
+            self._indexed += 1
+        if self._classed == count and count:
+            self._by_class.setdefault(entry.writer_id, []).append(entry)
+            self._classed += 1
+        writers.append(entry)
+        return entry
+
+    def entries_of_class(self, writer_id: uuid.UUID) -> list[WriterComponentsEntry]:
+        """The entries of writer class ``writer_id``, in BCD order."""
+        writers = self.writers
+        if self._classed != len(writers):
+            by_class = self._by_class
+            by_class.clear()
+            for entry in self._index().values():
+                by_class.setdefault(entry.writer_id, []).append(entry)
+            self._classed = len(writers)
+        try:
+            return self._by_class.get(writer_id) or []
+        except TypeError:  # an unhashable argument names no writer
+            return []
+
+    # -- the operations -------------------------------------------------------------------------
 
     def add_writer(
         self, instance_id: uuid.UUID, writer_id: uuid.UUID, instance_name: str | None = None
     ) -> WriterComponentsEntry:
         """The entry of writer instance ``instance_id``, created when missing."""
-        for entry in self.writers:
-            if entry.instance_id == instance_id:
-                if entry.writer_id != writer_id:
-                    raise VssInvalidArg(
-                        f"instance {instance_id} belongs to writer {entry.writer_id}, not {writer_id}"
-                    )
-                return entry
-        entry = WriterComponentsEntry(instance_id, writer_id, instance_name)
-        self.writers.append(entry)
-        return entry
+        entry = self._index().get(instance_id)
+        if entry is not None:
+            if entry.writer_id is not writer_id and entry.writer_id != writer_id:
+                raise VssInvalidArg(
+                    f"instance {instance_id} belongs to writer {entry.writer_id}, not {writer_id}"
+                )
+            return entry
+        return self._append(WriterComponentsEntry(instance_id, writer_id, instance_name))
 
     def writer_entry_or_none(self, instance_id: uuid.UUID) -> WriterComponentsEntry | None:
         """The entry of writer instance ``instance_id``, or None."""
-        for entry in self.writers:
-            if entry.instance_id == instance_id:
-                return entry
-        return None
+        try:
+            return self._index().get(instance_id)
+        except TypeError:  # an unhashable argument names no instance
+            return None
 
     def writer_entry(self, instance_id: uuid.UUID) -> WriterComponentsEntry:
         """The entry of writer instance ``instance_id``; VssObjectNotFound when absent."""
@@ -209,16 +226,9 @@ class BackupComponentsDocument:
         """Include a component explicitly; a second (logical path, name) raises
         VssObjectAlreadyExists (docs/reference.md §3.2 step 7)."""
         writer = self.add_writer(instance_id, writer_id)
-        path = _logical_path(logical_path)
-        for existing in writer.components:
-            if existing.logical_path == path and existing.component_name == component_name:
-                raise VssObjectAlreadyExists(
-                    f"AddComponent: component {component_name!r} (logical path {path!r}) of writer"
-                    f" instance {instance_id} is already in the Backup Components Document"
-                )
-        entry = ComponentEntry(writer_id, instance_id, component_type, path, component_name)
-        writer.components.append(entry)
-        return entry
+        return writer.add(
+            ComponentEntry(writer_id, instance_id, component_type, logical_path, component_name)
+        )
 
     def find_component(
         self,
@@ -229,14 +239,15 @@ class BackupComponentsDocument:
         instance_id: uuid.UUID | None = None,
     ) -> ComponentEntry:
         """The entry for a component; VssObjectNotFound when the BCD does not hold it."""
-        for writer in self.writers:
-            if writer.writer_id != writer_id:
-                continue
-            if instance_id is not None and writer.instance_id != instance_id:
-                continue
-            for entry in writer.components:
-                if entry.matches(component_type, logical_path, component_name):
-                    return entry
+        if instance_id is not None:
+            writer = self.writer_entry_or_none(instance_id)
+            writers = [writer] if writer is not None and writer.writer_id == writer_id else []
+        else:
+            writers = self.entries_of_class(writer_id)
+        for writer in writers:
+            entry = writer.component_named(logical_path, component_name)
+            if entry is not None and entry.component_type == component_type:
+                return entry
         raise VssObjectNotFound(
             f"component {component_name!r} (logical path {_logical_path(logical_path)!r}, "
             f"{VSS_COMPONENT_TYPE(component_type).name}) of writer {writer_id} is not in the"
@@ -282,6 +293,9 @@ def _descriptors(tag: str, items: Iterable[FileDescriptor]) -> list[str]:
 
 
 def _write_component(c: ComponentEntry) -> str:
+    partial_files, differenced_files, directed_targets, new_targets, mappings, subcomponents = (
+        c.made_lists()
+    )
     children = [
         *(
             _xml.element(tag, [("metadata", value)])
@@ -301,7 +315,7 @@ def _write_component(c: ComponentEntry) -> str:
                     ("metadata", p.metadata),
                 ],
             )
-            for p in c.partial_files
+            for p in partial_files
         ),
         *(
             _xml.element(
@@ -315,7 +329,7 @@ def _write_component(c: ComponentEntry) -> str:
                     ("lastModifyLSN", d.lsn),
                 ],
             )
-            for d in c.differenced_files
+            for d in differenced_files
         ),
         *(
             _xml.element(
@@ -329,10 +343,10 @@ def _write_component(c: ComponentEntry) -> str:
                     ("targetRanges", d.destination_ranges),
                 ],
             )
-            for d in c.directed_targets
+            for d in directed_targets
         ),
-        *_descriptors("RESTORE_TARGET", c.new_targets),
-        *_descriptors("ALTERNATE_LOCATION_MAPPING", c.alternate_location_mappings),
+        *_descriptors("RESTORE_TARGET", new_targets),
+        *_descriptors("ALTERNATE_LOCATION_MAPPING", mappings),
         *(
             _xml.element(
                 "RESTORE_SUBCOMPONENT",
@@ -342,7 +356,7 @@ def _write_component(c: ComponentEntry) -> str:
                     ("repair", _xml.bool_text(s.repair)),
                 ],
             )
-            for s in c.restore_subcomponents
+            for s in subcomponents
         ),
     ]
     if c.failure is not None:
@@ -414,7 +428,7 @@ def _write_document(d: BackupComponentsDocument) -> str:
     )
 
 
-def _read_descriptors(parent: _xml.XmlElement, tag: str) -> list[FileDescriptor]:
+def _read_descriptors(parent: _xml.XmlElement, tag: str) -> list[FileDescriptor] | None:
     return [
         FileDescriptor(
             e.required("path"),
@@ -423,7 +437,7 @@ def _read_descriptors(parent: _xml.XmlElement, tag: str) -> list[FileDescriptor]
             e.text("alternatePath"),
         )
         for e in parent.children(tag)
-    ]
+    ] or None
 
 
 def _metadata_child(parent: _xml.XmlElement, tag: str) -> str | None:
@@ -463,7 +477,8 @@ def _read_component(e: _xml.XmlElement, writer: WriterComponentsEntry) -> Compon
                 p.required("path"), p.required("filespec"), p.required("ranges"), p.text("metadata")
             )
             for p in e.children("PARTIAL_FILE")
-        ],
+        ]
+        or None,
         differenced_files=[
             DifferencedFile(
                 d.required("path"),
@@ -473,7 +488,8 @@ def _read_component(e: _xml.XmlElement, writer: WriterComponentsEntry) -> Compon
                 d.integer("lastModifyTimeLow", 0) | d.integer("lastModifyTimeHigh", 0) << 32,
             )
             for d in e.children("DIFFERENCED_FILE")
-        ],
+        ]
+        or None,
         directed_targets=[
             DirectedTarget(
                 d.required("path"),
@@ -484,7 +500,8 @@ def _read_component(e: _xml.XmlElement, writer: WriterComponentsEntry) -> Compon
                 d.required("targetRanges"),
             )
             for d in e.children("DIRECTED_TARGET")
-        ],
+        ]
+        or None,
         new_targets=_read_descriptors(e, "RESTORE_TARGET"),
         alternate_location_mappings=_read_descriptors(e, "ALTERNATE_LOCATION_MAPPING"),
         restore_subcomponents=[
@@ -494,7 +511,8 @@ def _read_component(e: _xml.XmlElement, writer: WriterComponentsEntry) -> Compon
                 s.boolean("repair", False),
             )
             for s in e.children("RESTORE_SUBCOMPONENT")
-        ],
+        ]
+        or None,
         failure=None
         if failure is None
         else ComponentFailure(
@@ -523,7 +541,7 @@ def _read_document(xml: Any) -> BackupComponentsDocument:
     )
     for w in root.children("WRITER_COMPONENTS"):
         instance_id = w.guid("instanceId")
-        if any(existing.instance_id == instance_id for existing in document.writers):
+        if document.writer_entry_or_none(instance_id) is not None:
             raise _xml.invalid(f"{w.path}: writer instance {instance_id} appears twice")
         writer = WriterComponentsEntry(
             instance_id,
@@ -531,16 +549,13 @@ def _read_document(xml: Any) -> BackupComponentsDocument:
             w.text("instanceName"),
             w.integer("backupSchema", 0),
         )
-        seen: set[tuple[str | None, str]] = set()
         for c in w.children("COMPONENT"):
             entry = _read_component(c, writer)
-            key = (entry.logical_path, entry.component_name)
-            if key in seen:
+            if writer.component_named(entry.logical_path, entry.component_name) is not None:
                 raise _xml.invalid(
                     f"{c.path}: component {entry.component_name!r} (logical path"
                     f" {entry.logical_path!r}) appears twice in one writer"
                 )
-            seen.add(key)
-            writer.components.append(entry)
-        document.writers.append(writer)
+            writer.add(entry)
+        document._append(writer)
     return document

@@ -15,6 +15,7 @@ Policies where the documentation is silent ([INF], docs/design.md):
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from .._documents.backup_document import WriterComponentsEntry
@@ -59,7 +60,7 @@ def backup_participants(session: Session) -> list[WriterInSession]:
 def _target(
     session: Session, entry: WriterComponentsEntry, unnamed: Unnamed | None
 ) -> WriterInSession | None:
-    running = [ws for ws in session.writers.values() if ws.core.writer_id == entry.writer_id]
+    running = session.writer_lookup.of_class(session.writers, entry.writer_id)
     moved = session.restore_instances.get(entry.instance_id)
     if moved is not None:
         return session.writers.get(moved)
@@ -90,15 +91,19 @@ def restore_routes(
     """(running writer instance, its BCD entry) for each entry with a selected component, in BCD
     order; an instance gets at most one entry."""
     routes: list[tuple[WriterInSession, WriterComponentsEntry]] = []
+    instances: set[uuid.UUID] = set()
+    classes: set[uuid.UUID] = set()
     for entry in session.bcd.writers:
         if not any(c.selected_for_restore for c in entry.components):
             continue
         ws = _target(session, entry, unnamed)
-        if ws is None or any(ws is taken for taken, _ in routes):
+        if ws is None or ws.core.instance_id in instances:
             continue
-        if one_per_class and any(t.core.writer_id == ws.core.writer_id for t, _ in routes):
+        if one_per_class and ws.core.writer_id in classes:
             continue
         routes.append((ws, entry))
+        instances.add(ws.core.instance_id)
+        classes.add(ws.core.writer_id)
     return routes
 
 

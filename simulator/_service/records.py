@@ -37,6 +37,7 @@ from .._vocabulary.enums import (
 )
 from .._vocabulary.errors import VssBadState, WrongThreadError
 from .providers import Snapshot, VssProvider
+from .writer_lookup import WriterLookup
 from .writer_selection import WriterSelection
 
 __all__ = [
@@ -252,6 +253,8 @@ class Session:
         self.selection = WriterSelection()
         #: BCD writer instance -> the running instance SetSelectedForRestoreEx moved it to (§3.6)
         self.restore_instances: dict[uuid.UUID, uuid.UUID] = {}
+        #: lookups over ``writers`` by position, class and component (``writer_lookup``)
+        self.writer_lookup: WriterLookup[WriterInSession] = WriterLookup()
 
     def take_escaped(self) -> BaseException | None:
         """The BaseException a handler raised during the operation, once."""

@@ -28,19 +28,20 @@ class SessionSlots:
 
     def __init__(self, per_writer: int) -> None:
         self.per_writer = per_writer
-        self._held: dict[WriterCore, list[uuid.UUID]] = {}
+        #: writer -> the sessions it holds a slot in, in the order it took them
+        self._held: dict[WriterCore, dict[uuid.UUID, None]] = {}
         #: session id -> the writers that found no free slot in it, in order
         self.refused: dict[uuid.UUID, list[WriterCore]] = {}
 
     def take(self, core: WriterCore, session_id: uuid.UUID) -> bool:
         """Give ``core`` a slot in the session; False (and remembered) when none is free."""
-        held = self._held.setdefault(core, [])
+        held = self._held.setdefault(core, {})
         if session_id in held:
             return True
         if len(held) >= self.per_writer:
             self.refused.setdefault(session_id, []).append(core)
             return False
-        held.append(session_id)
+        held[session_id] = None
         return True
 
     def held(self, core: WriterCore) -> int:
@@ -50,8 +51,7 @@ class SessionSlots:
     def free(self, session_id: uuid.UUID) -> None:
         """Every slot of the session is free again."""
         for held in self._held.values():
-            if session_id in held:
-                held.remove(session_id)
+            held.pop(session_id, None)
 
     def end(self, session_id: uuid.UUID) -> None:
         """The session is over (Release): its slots are free and its refusals forgotten."""

@@ -12,14 +12,14 @@ import uuid
 from collections.abc import Mapping
 from types import TracebackType
 
-from .._documents.backup_document import BackupComponentsDocument
+from .._documents.backup_document import BackupComponentsDocument, ComponentEntry
 from .._documents.metadata_examine import IVssExamineWriterMetadata
 from .._documents.writer_metadata import ComponentMetadata
 from .._engine.trace import ViolationRule
 from .._rules.calls import Call, Move, Phase
 from .._rules.limits import MAX_VOLUMES_PER_SET
 from .._service.providers import VSS_SNAPSHOT_PROP
-from .._service.records import PlannedSnapshot
+from .._service.records import PlannedSnapshot, WriterInSession
 from .._vocabulary.enums import (
     GUID_NULL,
     VSS_BACKUP_TYPE,
@@ -195,12 +195,7 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     @requester_call(Call.GET_WRITER_METADATA)
     def GetWriterMetadata(self, index: int) -> tuple[uuid.UUID, IVssExamineWriterMetadata]:
         """(instance id, metadata) of the ``index``-th writer."""
-        writers = list(self._session.writers.values())
-        if not isinstance(index, int) or not 0 <= index < len(writers):
-            raise VssObjectNotFound(
-                f"no writer metadata at index {index!r}; there are {len(writers)}"
-            )
-        ws = writers[index]
+        ws = self._writer_at(index)
         assert ws.examine is not None
         return ws.core.instance_id, ws.examine
 
@@ -210,15 +205,19 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     ) -> tuple[uuid.UUID, uuid.UUID, str, str | None, IVssExamineWriterMetadata]:
         """(instance id, writer class id, writer name, instance name, metadata) of the
         ``index``-th writer (IVssBackupComponentsEx)."""
-        writers = list(self._session.writers.values())
-        if not isinstance(index, int) or not 0 <= index < len(writers):
-            raise VssObjectNotFound(
-                f"no writer metadata at index {index!r}; there are {len(writers)}"
-            )
-        ws = writers[index]
+        ws = self._writer_at(index)
         assert ws.examine is not None
         core = ws.core
         return core.instance_id, core.writer_id, core.name, core.instance_name, ws.examine
+
+    def _writer_at(self, index: int) -> WriterInSession:
+        session = self._session
+        ws = session.writer_lookup.at(session.writers, index)
+        if ws is None:
+            raise VssObjectNotFound(
+                f"no writer metadata at index {index!r}; there are {len(session.writers)}"
+            )
+        return ws
 
     @requester_call(Call.FREE_WRITER_METADATA)
     def FreeWriterMetadata(self) -> None:
@@ -234,45 +233,42 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         component_name: str,
     ) -> None:
         """Include a component explicitly (component mode only; §3.2 row 7, §7.4)."""
-        kind = enum_argument(VSS_COMPONENT_TYPE, component_type, "AddComponent", "component_type")
+        kind = (
+            component_type
+            if type(component_type) is VSS_COMPONENT_TYPE
+            else enum_argument(VSS_COMPONENT_TYPE, component_type, "AddComponent", "component_type")
+        )
         session = self._session
         ws = session.writers.get(instance_id)
-        if ws is None or ws.core.writer_id != writer_id:
+        if ws is None or (ws.core.writer_id is not writer_id and ws.core.writer_id != writer_id):
             raise VssObjectNotFound(
                 f"AddComponent: writer {writer_id} instance {instance_id} did not answer this "
                 "session's GatherWriterMetadata"
             )
-        assert ws.metadata is not None
+        metadata = ws.metadata
+        assert metadata is not None
         path = logical_path or None
-        reported = next(
-            (
-                c
-                for c in ws.metadata.components
-                if c.type == kind
-                and (c.logical_path or None) == path
-                and c.component_name == component_name
-            ),
-            None,
-        )
+        reported = session.writer_lookup.component(ws, kind, path, component_name)
         if reported is None:
             raise VssObjectNotFound(
                 f"AddComponent: writer {ws.core.name!r} reported no {kind.name} "
                 f"component {component_name!r} at logical path {path!r}"
             )
-        session.bcd.add_component(instance_id, writer_id, kind, path, component_name)
-        ancestor = selectable_ancestor(ws.metadata.components, reported)
-        if not reported.selectable and ancestor is not None:
-            self._machine.violation(
-                ViolationRule.NONSELECTABLE_SUBCOMPONENT_ADDED,
-                f"AddComponent added {component_name!r} of writer {ws.core.name!r}, a "
-                f"nonselectable subcomponent of the selectable {ancestor.component_name!r}: it "
-                "is backed up with its ancestor and must never be added explicitly; the result "
-                "is undefined (docs/reference.md §7.4)",
-                session=session,
-            )
-        entry = session.bcd.writer_entry(instance_id)
+        entry = session.bcd.add_writer(instance_id, writer_id)
+        entry.add(ComponentEntry(writer_id, instance_id, kind, path, component_name))
+        if not reported.selectable:
+            ancestor = selectable_ancestor(metadata.components, reported)
+            if ancestor is not None:
+                self._machine.violation(
+                    ViolationRule.NONSELECTABLE_SUBCOMPONENT_ADDED,
+                    f"AddComponent added {component_name!r} of writer {ws.core.name!r}, a "
+                    f"nonselectable subcomponent of the selectable {ancestor.component_name!r}: "
+                    "it is backed up with its ancestor and must never be added explicitly; the "
+                    "result is undefined (docs/reference.md §7.4)",
+                    session=session,
+                )
         entry.instance_name = ws.core.instance_name
-        entry.backup_schema = ws.metadata.backup_schema
+        entry.backup_schema = metadata.backup_schema
 
     @requester_call(Call.SET_BACKUP_OPTIONS)
     def SetBackupOptions(

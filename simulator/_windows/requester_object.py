@@ -129,8 +129,6 @@ class RequesterObject:
         self._bcd_loaded = False
         #: the shadow copies AddSnapshotToRecoverySet added (RecoverSet needs one)
         self._recovery_set: list[Any] = []
-        #: the components SetBackupSucceeded / SetFileRestoreStatus were called for
-        self._marked: dict[Call, set[tuple[Any, ...]]] = {}
         # A requester's death is modelled as COM does it (module docstring).
         refs = machine.requester_refs
 
@@ -251,7 +249,7 @@ class RequesterObject:
             seen = "this BCD says selectComponents=no"
         elif requirement is Requirement.WRITER_RUNNING:
             writer_id = args[0] if args else None
-            if any(ws.core.writer_id == writer_id for ws in session.writers.values()):
+            if session.writer_lookup.of_class(session.writers, writer_id):
                 return
             seen = f"writer {writer_id} did not answer GatherWriterMetadata"
         elif requirement is Requirement.CALLER_MAY_BACK_UP:

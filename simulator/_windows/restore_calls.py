@@ -41,12 +41,12 @@ class RestoreCalls(StatusAndRestoreCalls):
         name: str,
     ) -> ComponentMetadata:
         """A component as a running writer of the class reports it now."""
-        for ws in self._session.writers.values():
-            if ws.core.writer_id != writer_id or ws.metadata is None:
-                continue
-            for component in ws.metadata.components:
-                if component.key == ((path or None), name) and component.type == kind:
-                    return component
+        session = self._session
+        lookup = session.writer_lookup
+        for ws in lookup.of_class(session.writers, writer_id):
+            component = lookup.component(ws, kind, path, name)
+            if component is not None:
+                return component
         raise VssObjectNotFound(
             f"{method}: no running writer of class {writer_id} reports a {kind.name} component "
             f"{name!r} at logical path {path!r}"

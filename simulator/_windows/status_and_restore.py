@@ -23,6 +23,9 @@ from .writer_status import VssWriterStatus, VssWriterStatusEx
 
 __all__ = ["StatusAndRestoreCalls"]
 
+#: The requester obligations Windows does not check, one bit each on the component entry.
+_MARKS = {Call.SET_BACKUP_SUCCEEDED: 1, Call.SET_FILE_RESTORE_STATUS: 2}
+
 
 class StatusAndRestoreCalls(RequesterObject):
     """Writer status, the BCD, and the restore calls of IVssBackupComponents."""
@@ -134,19 +137,10 @@ class StatusAndRestoreCalls(RequesterObject):
 
     # -- requester obligations Windows does not check (docs/reference.md §3.2 row 16, §3.3 row 9)
 
-    @staticmethod
-    def _key(entry: ComponentEntry) -> tuple[object, ...]:
-        return (
-            entry.instance_id,
-            entry.writer_id,
-            int(entry.component_type),
-            entry.logical_path,
-            entry.component_name,
-        )
-
     def _mark(self, call: Call, entry: ComponentEntry) -> None:
-        """Remember that ``call`` was made for ``entry``."""
-        self._marked.setdefault(call, set()).add(self._key(entry))
+        """Remember that ``call`` was made for ``entry`` (a bit on the entry: this object's
+        session owns the document)."""
+        entry.requester_marks |= _MARKS[call]
 
     def _report_unmarked(
         self,
@@ -157,11 +151,11 @@ class StatusAndRestoreCalls(RequesterObject):
     ) -> None:
         """A violation of the requester for every component ``applies`` to that ``call`` was not
         made for."""
-        marked = self._marked.get(call, set())
+        bit = _MARKS[call]
         session = self._session
         for writer in session.bcd.writers:
             for entry in writer.components:
-                if applies(entry) and self._key(entry) not in marked:
+                if not entry.requester_marks & bit and applies(entry):
                     self._machine.violation(
                         rule,
                         f"{call.value} was not called for component {entry.component_name!r} "
