@@ -21,6 +21,8 @@ from .records import Session, record_violation
 
 __all__ = ["call_provider", "notify_load", "notify_unload"]
 
+_PROVIDER = TraceKind.PROVIDER
+
 
 def call_provider(
     recorder: TraceRecorder,
@@ -37,16 +39,16 @@ def call_provider(
     VSS_E_UNEXPECTED_PROVIDER_ERROR [INF]). A BaseException from the provider is reported as
     VSS_E_UNEXPECTED_PROVIDER_ERROR too, and kept on the session to be raised once the operation
     has aborted cleanly."""
-    entry = recorder.record(TraceKind.PROVIDER, method, session.session_id, provider.provider_name)
-    scheduler = recorder.scheduler
+    entry = recorder.record(_PROVIDER, method, session.session_id, provider.provider_name)
     clock = recorder.clock
-    task = scheduler.running_task()
+    task = recorder.scheduler.running_task()
     outer: int | None = None
+    limit = 0
     if task is not None:
         outer = task.deadline
         if deadline is None:
             deadline = clock.ticks + PROVIDER_CALL_TICKS
-        task.deadline = deadline if outer is None else min(outer, deadline)
+        task.deadline = limit = deadline if outer is None or deadline < outer else outer
     overran = False
     try:
         try:
@@ -54,7 +56,7 @@ def call_provider(
             call(*args)
         finally:
             if task is not None:
-                overran = scheduler.overran(task)
+                overran = clock.ticks >= limit
                 task.deadline = outer
         if overran:
             raise DeadlineExceeded()
@@ -101,7 +103,7 @@ def call_provider(
         raise VssUnexpectedProviderError(
             f"{provider.provider_name}.{method} failed with {describe(exc)} (docs/reference.md §9)"
         ) from exc
-    entry.end_ticks = recorder.now_ticks()
+    entry.end_ticks = clock.ticks
     entry.result = "S_OK"
 
 
