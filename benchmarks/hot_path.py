@@ -160,7 +160,7 @@ def all_at_once(kind: type[DoNothingWriter], writers: int, concurrent: int) -> f
 def floor_seconds(kind: type[DoNothingWriter], writers: int, sessions: int) -> float:
     with VssSystem(seed=1) as system:
         installed = install(system, writers, kind)
-        return cpu_seconds(lambda: floor(installed, sessions * 10)) / (sessions * 10)
+        return cpu_seconds(lambda: floor(installed, sessions * 50)) / (sessions * 50)
 
 
 @attrs.frozen

@@ -57,18 +57,12 @@ def sample(load: Callable[[], object]) -> float:
         gc.unfreeze()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9)
-    rounds = parser.parse_args().rounds
+def measure(rounds: int) -> tuple[Path, dict[str, list[float]]] | None:
+    """CPU seconds of each loader over ``rounds`` interleaved rounds; None without the documents."""
     path = largest_document()
     if path is None:
-        print(f"no real Writer Metadata Documents under {REAL_DATA}: nothing to measure")
-        return
+        return None
     data = path.read_bytes()
-    examine = CreateVssExamineWriterMetadata(data)  # type: ignore[arg-type]
-    name = examine.GetIdentity()[2]
-    components = examine.GetFileCounts()[2]
     loaders: dict[str, Callable[[], object]] = {
         "CreateVssExamineWriterMetadata": lambda: CreateVssExamineWriterMetadata(data),  # type: ignore[arg-type]
         "ElementTree.fromstring": lambda: ElementTree.fromstring(data),
@@ -78,16 +72,49 @@ def main() -> None:
     for _ in range(rounds):
         for label, load in loaders.items():
             times[label].append(sample(load))
+    return path, times
+
+
+def ratio(times: dict[str, list[float]], label: str) -> float:
+    """The median over the rounds of the loader's time over ``label``'s."""
     model = times["CreateVssExamineWriterMetadata"]
+    return statistics.median(m / t for m, t in zip(model, times[label], strict=True) if t > 0)
+
+
+def summary(rounds: int) -> str:
+    """One line for ``report.py``: the loader's median and its ratios to the bare parses."""
+    measured = measure(rounds)
+    if measured is None:
+        return "no real documents"
+    _, times = measured
+    return (
+        f"{statistics.median(times['CreateVssExamineWriterMetadata']) * 1e3:.0f} ms; "
+        f"{ratio(times, 'ElementTree.fromstring'):.1f}× ElementTree, "
+        f"{ratio(times, 'defusedxml fromstring'):.1f}× defusedxml"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    rounds = parser.parse_args().rounds
+    measured = measure(rounds)
+    if measured is None:
+        print(f"no real Writer Metadata Documents under {REAL_DATA}: nothing to measure")
+        return
+    path, times = measured
+    data = path.read_bytes()
+    examine = CreateVssExamineWriterMetadata(data)  # type: ignore[arg-type]
+    name = examine.GetIdentity()[2]
+    components = examine.GetFileCounts()[2]
     print(
         f"{path.parent.name}/{path.name}: {name!r}, {len(data) / 1e6:.2f} MB, "
         f"{components} components; CPU time, median of {rounds} interleaved rounds"
     )
-    for label, measured in times.items():
-        line = f"  {label:32s} {statistics.median(measured) * 1e3:8.1f} ms"
+    for label, measured_times in times.items():
+        line = f"  {label:32s} {statistics.median(measured_times) * 1e3:8.1f} ms"
         if label != "CreateVssExamineWriterMetadata":
-            ratios = [m / t for m, t in zip(model, measured, strict=True) if t > 0]
-            line += f"   loader / this: {statistics.median(ratios):.2f}×"
+            line += f"   loader / this: {ratio(times, label):.2f}×"
         print(line)
 
 

@@ -81,6 +81,7 @@ class EventDelivery:
         self._recorder = machine.recorder
         self._scheduler = machine.scheduler
         self._append = machine.recorder.entries.append
+        self._owner = machine.scheduler.owner
 
     def deliver(
         self,
@@ -115,7 +116,7 @@ class EventDelivery:
             task.name if task is not None else "MainThread",
         )
         self._append(inv)
-        key = (_get_ident(), context)
+        key = (self._owner, context)  # handlers run on the scheduler's own thread
         active = core.active
         active[key] = inv
         handler = core.handlers[event.name]
