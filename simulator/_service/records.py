@@ -35,6 +35,7 @@ from .._vocabulary.enums import (
     VSS_WRITER_STATE,
 )
 from .._vocabulary.errors import VssBadState, WrongThreadError
+from .._vocabulary.kept_exceptions import let_go_of_locals
 from .providers import Snapshot, VssProvider
 from .writer_selection import WriterSelection
 
@@ -144,7 +145,9 @@ class WriterInSession:
         return f"<WriterInSession {self.core.name!r} {self.state.name}>"
 
     def explain(self, cause: str, error: BaseException | None) -> None:
-        """Remember why the writer failed an event (the requester's error will say it)."""
+        """Remember why the writer failed an event (the requester's error will say it); the
+        exception is kept without its frames' locals (``kept_exceptions``)."""
+        let_go_of_locals(error)
         self.cause = cause
         self.cause_error = error
 
