@@ -1,33 +1,37 @@
 """Keeping a user's exception without keeping what its frames referred to.
 
-The machine keeps the exception a handler raised (a writer's failure cause, an operation's error)
-so a later error can chain it (docs/design.md "When user code misbehaves"). Its traceback holds
-the user's frames, and a frame holds every local of the handler: the requester's own
-``IVssBackupComponents`` among them. Kept as it is, the machine would keep a dropped requester
-alive, and a requester that is never collected is never buried: its creation lock, session slots
-and auto-release copies would stay for ever.
+The machine keeps the exception a handler or a provider raised (a writer's failure cause, an
+operation's error) so that a later error can chain it (docs/design.md "When user code
+misbehaves"). Its traceback holds frames, each frame every local it had and the frame that called
+it: the handler's locals (the requester's own ``IVssBackupComponents`` among them), the model's
+frames up to the operation's task, and, once the exception is raised on to the requester, the
+requester's frames too. Kept as it is, the machine would keep a dropped requester alive, and a
+requester that is never collected is never buried: its creation lock, session slots and
+auto-release copies would stay for ever.
 
-``let_go_of_locals`` clears the locals of the user's finished frames in an exception, its causes,
-contexts and group members. The traceback stays: file, line and source still print; only
-``--showlocals`` has nothing to show for those frames [INF]. The model's own frames are left as
-they are (their ``__tracebackhide__`` must stay readable, and they hold no requester object);
-frames still running, and generators' frames (clearing one would close its generator), too.
+``detach`` keeps the exception (its type, message, cause, context, group members and notes) and
+turns its traceback into text: the user's frames (file, line, function, source line) become a
+PEP 678 note, and ``__traceback__`` is dropped [INF]. The model's own frames are left out of
+the note, as ``__tracebackhide__`` leaves them out of pytest's tracebacks.
 """
 
 from __future__ import annotations
 
-import contextlib
-import inspect
+import sys
+import traceback
 from types import TracebackType
 
-__all__ = ["let_go_of_locals"]
+__all__ = ["NOTE_HEADER", "detach"]
 
-_GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+#: The first line of the note that keeps a detached traceback.
+NOTE_HEADER = "Raised at (most recent call last):"
 _PACKAGE = __name__.partition(".")[0]
+#: At most this many of the user's frames are kept in the note (the innermost).
+_FRAMES = 12
 
 
-def let_go_of_locals(error: BaseException | None) -> None:
-    """Clear the locals of the user's finished frames in ``error`` and every exception it chains."""
+def detach(error: BaseException | None) -> None:
+    """Turn the traceback of ``error`` and of every exception it chains into a note."""
     pending = [error]
     seen: set[int] = set()
     while pending:
@@ -35,7 +39,12 @@ def let_go_of_locals(error: BaseException | None) -> None:
         if exc is None or id(exc) in seen:
             continue
         seen.add(id(exc))
-        _clear(exc.__traceback__)
+        tb = exc.__traceback__
+        if tb is not None:
+            text = _user_frames(tb)
+            exc.__traceback__ = None
+            if text and sys.version_info >= (3, 11):
+                exc.add_note(f"{NOTE_HEADER}\n{text}")
         pending.append(exc.__cause__)
         pending.append(exc.__context__)
         members = getattr(exc, "exceptions", None)
@@ -43,12 +52,11 @@ def let_go_of_locals(error: BaseException | None) -> None:
             pending.extend(m for m in members if isinstance(m, BaseException))
 
 
-def _clear(tb: TracebackType | None) -> None:
-    while tb is not None:
-        frame = tb.tb_frame
+def _user_frames(tb: TracebackType) -> str:
+    frames = []
+    for frame, line in traceback.walk_tb(tb):
         module = frame.f_globals.get("__name__")
-        ours = isinstance(module, str) and module.partition(".")[0] == _PACKAGE
-        if not ours and not frame.f_code.co_flags & _GENERATOR_FLAGS:
-            with contextlib.suppress(RuntimeError):  # still running: its locals are its own
-                frame.clear()
-        tb = tb.tb_next
+        if not (isinstance(module, str) and module.partition(".")[0] == _PACKAGE):
+            frames.append((frame, line))
+    summary = traceback.StackSummary.extract(frames[-_FRAMES:], lookup_lines=True)
+    return "".join(summary.format()).rstrip()

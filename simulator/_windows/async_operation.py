@@ -9,7 +9,7 @@ from .._service.records import Session
 from .._vocabulary.clock import TICKS_PER_MILLISECOND
 from .._vocabulary.enums import INFINITE
 from .._vocabulary.errors import VssBadState, VssError, VssInvalidArg
-from .._vocabulary.kept_exceptions import let_go_of_locals
+from .._vocabulary.kept_exceptions import detach
 from .._vocabulary.printing import describe
 
 __all__ = ["IVssAsync"]
@@ -36,9 +36,9 @@ class IVssAsync:
 
     @error.setter
     def error(self, error: BaseException | None) -> None:
-        # Kept without its user frames' locals: a handler's local naming the requester's object
+        # Kept with its traceback as text: a frame naming the requester's object
         # must not keep a dropped requester alive (``kept_exceptions``).
-        let_go_of_locals(error)
+        detach(error)
         self._error = error
 
     @property

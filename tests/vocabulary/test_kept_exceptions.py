@@ -15,7 +15,7 @@ import gc
 import traceback
 import uuid
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,7 +28,7 @@ from simulator import (
     VssUnexpectedProviderError,
     WriterEvent,
 )
-from simulator._vocabulary.kept_exceptions import let_go_of_locals
+from simulator._vocabulary.kept_exceptions import NOTE_HEADER, detach
 from tests.helpers import QuietWriter, begin_backup, full_backup, make_writer
 
 E = WriterEvent
@@ -133,7 +133,7 @@ def test_a_raising_provider_with_the_requester_in_a_local_does_not_keep_it_alive
         assert op.error is not None and isinstance(op.error.__cause__, RuntimeError)
         bc = None
         drop_and_bury(system, ref)
-        assert op.error.__cause__.__traceback__ is not None, "the traceback itself stays"
+        assert "in PreCommitSnapshots" in op.error.__cause__.__notes__[0], "kept as text"
         assert system.creating_session_id is None
         assert writer.seen.count(E.BACKUP_SHUTDOWN.value) == 1
         full_backup(system)
@@ -159,18 +159,22 @@ class Held:
     """Something a frame's local can name, collectable."""
 
 
-def test_locals_of_finished_frames_are_cleared_and_the_traceback_still_prints() -> None:
+def test_the_traceback_becomes_a_note_and_the_frames_go() -> None:
     held = Held()
     ref = weakref.ref(held)
     error = _caught(_raise_with_local, held)
     del held
     assert ref() is not None, "the traceback's frame keeps the local"
-    let_go_of_locals(error)
+    detach(error)
     gc.collect()
     assert ref() is None
+    assert error.__traceback__ is None
+    (note,) = error.__notes__
+    assert note.startswith(NOTE_HEADER)
+    assert "in _raise_with_local" in note and 'raise ValueError("with a local")' in note
+    assert "simulator" not in note.replace("simulator import", "")
     printed = "".join(traceback.format_exception(error))
-    assert 'raise ValueError("with a local")' in printed
-    assert "_raise_with_local" in printed
+    assert "in _raise_with_local" in printed, "pytest and traceback print the note"
 
 
 def test_causes_contexts_groups_and_cycles_are_walked() -> None:
@@ -186,32 +190,14 @@ def test_causes_contexts_groups_and_cycles_are_walked() -> None:
     group.__context__ = top  # a cycle
     del cause, member, group
     assert all(r() is not None for r in refs)
-    let_go_of_locals(top)
+    detach(top)
     gc.collect()
     assert [r() for r in refs] == [None, None, None]
 
 
-def _suspended() -> Iterator[int]:
-    try:
-        raise ValueError("kept inside a generator")
-    except ValueError as exc:
-        saved.append(exc)
-    yield 1
-    yield 2
-
-
-saved: list[BaseException] = []
-
-
-def test_a_running_or_suspended_frame_is_left_alone() -> None:
-    generator = _suspended()
-    assert next(generator) == 1
-    let_go_of_locals(saved.pop())  # its frame is the suspended generator's: not closed
-    assert next(generator) == 2
-    try:
-        raise ValueError("caught here")
-    except ValueError as running:
-        let_go_of_locals(running)  # its frame is this one, still running: kept
-        assert running.__traceback__ is not None
-        assert running.__traceback__.tb_frame.f_locals["generator"] is generator
-    let_go_of_locals(None)
+def test_detaching_twice_adds_one_note() -> None:
+    error = _caught(_raise_with_local, 1)
+    detach(error)
+    detach(error)
+    detach(None)
+    assert len(error.__notes__) == 1
