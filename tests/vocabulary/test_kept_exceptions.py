@@ -57,6 +57,7 @@ def drop_and_bury(system: VssSystem, ref: weakref.ref[IVssBackupComponents]) -> 
     gc.collect()
     with contextlib.suppress(BaseException):  # the user's KeyboardInterrupt, reported once
         system.run()
+    gc.collect()  # run() reported a task's error: what it referred to is garbage now
     system.run()
     assert ref() is None, "the machine keeps the dropped requester's object alive"
 
@@ -201,3 +202,29 @@ def test_detaching_twice_adds_one_note() -> None:
     detach(error)
     detach(None)
     assert len(error.__notes__) == 1
+
+
+class Interrupting(QuietWriter):
+    def on_event(self, event: WriterEvent, arg: Any) -> bool:
+        if event is E.IDENTIFY and not getattr(self, "done", False):
+            self.done = True
+            raise KeyboardInterrupt
+        return True
+
+
+def test_an_interrupted_operation_keeps_neither_its_object_nor_its_slots() -> None:
+    """The operation's error reaches the requester through its frames; neither the object (its
+    finished operation) nor the pooled greenlet that ran the operation keeps it afterwards."""
+    with VssSystem(seed=6, limits=MachineLimits(writer_session_slots=1)) as system:
+        make_writer(system, "Interrupting", cls=Interrupting)
+
+        def start() -> weakref.ref[IVssBackupComponents]:
+            bc = system.CreateVssBackupComponents()
+            bc.InitializeForBackup()
+            with contextlib.suppress(KeyboardInterrupt):
+                bc.GatherWriterMetadata().Wait()
+            return weakref.ref(bc)
+
+        ref = start()
+        drop_and_bury(system, ref)
+        assert one_slot_free(system)
