@@ -8,15 +8,23 @@ shrinks a failing one) and the example's seed, which drives the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tests.service.robustness_cast as cast
 from fakes.strategies import fault_scripts
-from tests.service.robustness_fuzz import Escaped, Script, run_example
+from tests.service.robustness_fuzz import Escaped, Script, cheap_collections, run_example
 
 SCRIPTS = st.none() | fault_scripts(violations=True, max_faults=3)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_collections() -> Iterator[None]:
+    with cheap_collections():
+        yield
 
 
 @settings(
