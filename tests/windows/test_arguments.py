@@ -154,3 +154,19 @@ def test_the_validators() -> None:
     for bad_list in (G, str(G), 5, [], [G, "x"]):
         with pytest.raises(VssInvalidArg, match=r"M: .*ids"):
             guid_list_argument(bad_list, "M", "ids")
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda s: s.register_provider(object()), "register_provider"),
+        (lambda s: s.shut_down_writer("Writer"), "shut_down_writer"),
+        (lambda s: s.events(5), "events"),
+        (lambda s: s.spawn(5), "spawn"),
+        (lambda s: s.add_volume(5), "add_volume"),
+    ],
+    ids=["register_provider", "shut_down_writer", "events", "spawn", "add_volume"],
+)
+def test_the_machine_s_own_calls_refuse_garbage(system: VssSystem, call: Any, named: str) -> None:
+    with pytest.raises(VssInvalidArg, match=named):
+        call(system)
