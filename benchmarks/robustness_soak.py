@@ -16,10 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.service.robustness_fuzz import run_example
+from tests.service.robustness_fuzz import cheap_collections, run_example
 
 
 def main(examples: int = 100_000, first: int = 0) -> int:
+    with cheap_collections():
+        return _soak(examples, first)
+
+
+def _soak(examples: int, first: int) -> int:
     started = time.perf_counter()
     failures: Counter[str] = Counter()
     first_seed: dict[str, int] = {}
@@ -30,7 +35,9 @@ def main(examples: int = 100_000, first: int = 0) -> int:
         except AssertionError as exc:
             kind = f"{type(exc).__name__}: {str(exc)[:160]}"
             failures[kind] += 1
-            first_seed.setdefault(kind, seed)
+            if kind not in first_seed:
+                first_seed[kind] = seed
+                print(f"  seed {seed}: {kind}", flush=True)
         if (seed - first + 1) % 10_000 == 0:
             print(f"{seed - first + 1} examples, {sum(failures.values())} failed", flush=True)
     failed = sum(failures.values())

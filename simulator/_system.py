@@ -153,6 +153,10 @@ class VssSystem:
 
     def spawn(self, fn: Callable[..., Any], *args: Any, name: str | None = None) -> Task:
         """Start a concurrent task (a requester, usually); it runs under ``run()``."""
+        if not callable(fn) or not (name is None or isinstance(name, str)):
+            raise VssInvalidArg(
+                f"spawn takes a callable and an optional name, got {describe(fn)}, {describe(name)}"
+            )
         return self._machine.spawn(fn, args, name)
 
     def run(self) -> None:
@@ -175,6 +179,11 @@ class VssSystem:
         """Add a volume (``D:\\``, a mount folder ``C:\\Mount\\X\\``); C:\\ exists by default.
         ``size_bytes`` defaults to ``limits.default_volume_bytes``; ``local=False`` is a volume
         not mounted locally, ``nesting`` how many virtual disks deep it sits."""
+        if not isinstance(name, str) or not isinstance(file_system, str):
+            raise VssInvalidArg(
+                f"add_volume takes a volume name and a file system name as strings, got "
+                f"{describe(name)}, {describe(file_system)}"
+            )
         return self._machine.add_volume(
             name, file_system=file_system, size_bytes=size_bytes, local=local, nesting=nesting
         )
@@ -234,6 +243,8 @@ class VssSystem:
 
     def register_provider(self, provider: VssProvider) -> None:
         """Register a shadow copy provider; GUID_NULL selection tries hardware, software, system."""
+        if not isinstance(provider, VssProvider):
+            raise VssInvalidArg(f"register_provider takes a VssProvider, got {describe(provider)}")
         self._machine.register_provider(provider)
 
     def unregister_provider(self, provider_id: uuid.UUID) -> VssProvider:
@@ -259,6 +270,8 @@ class VssSystem:
     def shut_down_writer(self, writer: CVssWriter) -> None:
         """Start shutting the writer's host down: from now on its ``IsWriterShuttingDown()`` is
         true, so a long handler that polls it can give up (docs/reference.md §1.5)."""
+        if not isinstance(writer, CVssWriter):
+            raise VssInvalidArg(f"shut_down_writer takes a CVssWriter, got {describe(writer)}")
         writer._core("shut_down_writer").shutting_down = True
 
     @property
@@ -421,6 +434,8 @@ class VssSystem:
         self, writer: CVssWriter | str | None = None, session_id: uuid.UUID | None = None
     ) -> list[str]:
         """The handler names delivered, in order; filtered by writer (object or name) and session."""
+        if not (writer is None or isinstance(writer, (str, CVssWriter))):
+            raise VssInvalidArg(f"events takes a writer or its name, got {describe(writer)}")
         name: str | None
         name = writer if writer is None or isinstance(writer, str) else writer._core("events").name
         return [

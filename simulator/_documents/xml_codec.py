@@ -1,7 +1,8 @@
 """The XML layer shared by the Writer Metadata and Backup Components Documents (docs/reference.md §7).
 
 Reading goes through :func:`parse_document`: ``defusedxml`` with DTDs, entities and external
-references forbidden, a size cap (:data:`MAX_DOCUMENT_BYTES`) and a depth cap (:data:`MAX_DEPTH`).
+references forbidden, a size cap (:data:`MAX_DOCUMENT_BYTES`), an element cap
+(:data:`MAX_ELEMENTS`) and a depth cap (:data:`MAX_DEPTH`).
 It returns a tree of :class:`XmlElement` whose typed accessors (GUIDs, yes/no booleans, integers,
 enum spellings) raise :class:`VssInvalidXmlDocument` naming what was expected and where. Every
 failure of a read is that one exception type.
@@ -54,6 +55,10 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 """Documents larger than this (UTF-8 bytes) are rejected before parsing."""
 MAX_DEPTH = 64
 """Element nesting deeper than this is rejected while parsing (real documents nest 4 deep)."""
+MAX_ELEMENTS = 1_000_000
+"""Documents with more elements than this are rejected while parsing [INF]: the largest real
+document seen (a System Writer WMD, 2 MB) has 19,000, and a million costs about 200 MB. Without
+it, 64 MiB of ``<a/>`` would cost 3 GB."""
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -409,12 +414,13 @@ def parse_guid(text: str, where: str) -> uuid.UUID:
 
 
 class _TreeBuilder:
-    """The parser target: builds :class:`XmlElement` nodes and enforces the depth cap."""
+    """The parser target: builds :class:`XmlElement` nodes and enforces the depth and element caps."""
 
     def __init__(self, namespace: str) -> None:
         self._namespace = namespace
         self._stack: list[XmlElement] = []
         self.root: XmlElement | None = None
+        self._left = MAX_ELEMENTS
 
     def _local(self, tag: str) -> str:
         if tag.startswith("{"):
@@ -425,6 +431,9 @@ class _TreeBuilder:
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         if len(self._stack) >= MAX_DEPTH:
             raise invalid(f"elements nest deeper than {MAX_DEPTH} levels")
+        self._left -= 1
+        if self._left < 0:
+            raise invalid(f"the document has more than {MAX_ELEMENTS} elements")
         local = self._local(tag)
         parent = self._stack[-1] if self._stack else None
         node = XmlElement(
@@ -466,7 +475,8 @@ def parse_document(xml: object, root_tag: str, namespace: str) -> XmlElement:
     """Parse ``xml`` and check its root is ``root_tag`` in ``namespace`` (or in no namespace).
 
     DTDs, entities and external references are refused; so are documents over
-    :data:`MAX_DOCUMENT_BYTES` and elements nested deeper than :data:`MAX_DEPTH`.
+    :data:`MAX_DOCUMENT_BYTES`, with more than :data:`MAX_ELEMENTS` elements, or with elements
+    nested deeper than :data:`MAX_DEPTH`.
     """
     if not isinstance(xml, (str, bytes)):
         raise invalid(f"expected the XML document as str, got {type(xml).__name__}")

@@ -317,7 +317,7 @@ class Scheduler:
             glet.parent = getcurrent()
             task._glet = glet
             self.current = task
-            glet.switch(weakref.ref(self), task)
+            glet.switch(weakref.ref(self), [task])
         else:
             glet.parent = getcurrent()
             self.current = task
@@ -350,9 +350,13 @@ class Scheduler:
             )
 
 
-def _worker(ref: weakref.ref[Scheduler], task: Task | None) -> None:
+def _worker(ref: weakref.ref[Scheduler], first: list[Task]) -> None:
     """A pooled greenlet: runs one task, returns to the hub, waits for the next task. Between
-    tasks it holds its scheduler only weakly, so a parked pool never keeps a machine alive."""
+    tasks it holds its scheduler only weakly, so a parked pool never keeps a machine alive. Its
+    first task comes in a list it empties: greenlet keeps a greenlet's starting arguments for
+    its whole life, and a task kept there would keep its error (and what its traceback refers
+    to) alive for ever."""
+    task: Task | None = first.pop()
     while task is not None:
         scheduler = ref()
         if scheduler is None:
@@ -371,4 +375,5 @@ def _worker(ref: weakref.ref[Scheduler], task: Task | None) -> None:
         hub = scheduler._hub
         assert hub is not None
         task = scheduler = None
-        ref, task = hub.switch()
+        ref, first = hub.switch()
+        task = first.pop()

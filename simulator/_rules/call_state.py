@@ -87,7 +87,10 @@ class RequesterCallState:
         self.phase = self._moves.get((self.phase, call), move).next_phase
 
     def operation_ended(self, move: Move, *, failed: bool) -> None:
-        """The asynchronous operation started with ``move`` ended."""
+        """The asynchronous operation started with ``move`` ended. It is no longer pending: the
+        object holds no finished operation (nor the error its Wait raises, whose traceback
+        grows with the requester's frames)."""
+        self.pending = None
         if not failed:
             self.phase = move.next_phase
         elif move.failed_phase is not None:

@@ -36,6 +36,7 @@ from .._vocabulary.enums import (
     VSS_WRITER_STATE,
 )
 from .._vocabulary.errors import VssBadState, WrongThreadError
+from .._vocabulary.kept_exceptions import detach
 from .providers import Snapshot, VssProvider
 from .writer_lookup import WriterLookup
 from .writer_selection import WriterSelection
@@ -151,9 +152,13 @@ class WriterInSession:
         return f"<WriterInSession {self.core.name!r} {self.state.name}>"
 
     def explain(self, cause: str, error: BaseException | None) -> None:
-        """Remember why the writer failed an event (the requester's error will say it)."""
+        """Remember why the writer failed an event (the requester's error will say it); the
+        exception is kept with its traceback as text (``kept_exceptions``). A BaseException is
+        not kept: it is raised on to the requester, and its traceback grows with the requester's
+        frames."""
+        detach(error)
         self.cause = cause
-        self.cause_error = error
+        self.cause_error = error if isinstance(error, Exception) else None
 
     def apply(self, outcome: Outcome, ok: bool, identify: bool = False) -> None:
         """Move to the row's state for success or failure; the writer's latest state (what

@@ -1,14 +1,32 @@
-"""Argument checks shared by the entry points: a bad argument is E_INVALIDARG at the call."""
+"""Argument checks shared by the entry points: a bad argument is E_INVALIDARG at the call, with a
+message naming the method and the argument.
+
+Policies where the documentation is silent ([INF], docs/design.md):
+* A BOOL argument takes a bool or an integer (C's BOOL: nonzero is TRUE); None, a float or a
+  string is E_INVALIDARG.
+* A GUID argument takes a ``uuid.UUID``; a GUID's text is E_INVALIDARG (the C API takes a GUID,
+  not a string).
+"""
 
 from __future__ import annotations
 
 import enum
+import uuid
+from collections.abc import Iterable
 from typing import TypeVar
 
 from .._vocabulary.errors import VssInvalidArg
 from .._vocabulary.printing import describe
 
-__all__ = ["enum_argument", "integer_argument", "optional_text_argument", "text_argument"]
+__all__ = [
+    "bool_argument",
+    "enum_argument",
+    "guid_argument",
+    "guid_list_argument",
+    "integer_argument",
+    "optional_text_argument",
+    "text_argument",
+]
 
 En = TypeVar("En", bound=enum.IntEnum)
 
@@ -42,3 +60,31 @@ def integer_argument(value: object, method: str, name: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     raise VssInvalidArg(f"{method}: {name} must be an integer, got {describe(value)}")
+
+
+def bool_argument(value: object, method: str, name: str) -> bool:
+    """``value`` as a BOOL: a bool, or an integer (nonzero is TRUE); anything else is
+    E_INVALIDARG."""
+    if isinstance(value, int):
+        return bool(value)
+    raise VssInvalidArg(f"{method}: {name} must be True or False, got {describe(value)}")
+
+
+def guid_argument(value: object, method: str, name: str) -> uuid.UUID:
+    """``value`` if it is a ``uuid.UUID``; anything else is E_INVALIDARG."""
+    if isinstance(value, uuid.UUID):
+        return value
+    raise VssInvalidArg(f"{method}: {name} must be a GUID (uuid.UUID), got {describe(value)}")
+
+
+def guid_list_argument(value: object, method: str, name: str) -> list[uuid.UUID]:
+    """``value`` as a non-empty list of GUIDs (an array and its count); a single GUID, a string,
+    a non-iterable or an item that is not a GUID is E_INVALIDARG."""
+    if isinstance(value, (str, bytes, uuid.UUID)) or not isinstance(value, Iterable):
+        raise VssInvalidArg(f"{method}: {name} must be a list of GUIDs, got {describe(value)}")
+    items = list(value)
+    if not items:
+        raise VssInvalidArg(f"{method}: {name} must hold one or more GUIDs, got none")
+    for item in items:
+        guid_argument(item, method, f"each of {name}")
+    return items

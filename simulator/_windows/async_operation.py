@@ -9,6 +9,7 @@ from .._service.records import Session
 from .._vocabulary.clock import TICKS_PER_MILLISECOND
 from .._vocabulary.enums import INFINITE
 from .._vocabulary.errors import VssBadState, VssError, VssInvalidArg
+from .._vocabulary.kept_exceptions import detach
 from .._vocabulary.printing import describe
 
 __all__ = ["IVssAsync"]
@@ -21,12 +22,24 @@ class IVssAsync:
         self._machine = machine
         self.name = name
         self._task: Task | None = None
-        self.error: BaseException | None = None
+        self._error: BaseException | None = None
         self.cancelled = False
         self._cancel_asked = False
         self._session: Session | None = None
         #: the requester object, held while the operation runs
         self._owner: object = None
+
+    @property
+    def error(self) -> BaseException | None:
+        """What the operation failed with, if it failed."""
+        return self._error
+
+    @error.setter
+    def error(self, error: BaseException | None) -> None:
+        # Kept with its traceback as text: a frame naming the requester's object
+        # must not keep a dropped requester alive (``kept_exceptions``).
+        detach(error)
+        self._error = error
 
     @property
     def done(self) -> bool:

@@ -38,7 +38,14 @@ from .._vocabulary.errors import (
     VssRevertInProgress,
     VssUnsupportedContext,
 )
-from .arguments import enum_argument
+from .arguments import (
+    bool_argument,
+    enum_argument,
+    guid_argument,
+    integer_argument,
+    optional_text_argument,
+    text_argument,
+)
 from .async_operation import IVssAsync
 from .requester_object import RequesterObject, requester_call
 
@@ -64,6 +71,7 @@ class SnapshotCalls(RequesterObject):
     """Shadow copies on the machine, as one requester object manages them."""
 
     def _copy(self, method: str, snapshot_id: uuid.UUID) -> Snapshot:
+        snapshot_id = guid_argument(snapshot_id, method, "snapshot_id")
         snapshot = self._machine.snapshots.get(snapshot_id)
         if snapshot is None:
             raise VssObjectNotFound(f"{method}: no shadow copy {snapshot_id} on this machine")
@@ -81,6 +89,7 @@ class SnapshotCalls(RequesterObject):
         """The providers, or the completed copies of the object's context (every copy for
         VSS_CTX_ALL), in creation order (§3.6)."""
         method = "Query"
+        queried_object_id = guid_argument(queried_object_id, method, "queried_object_id")
         queried = enum_argument(VSS_OBJECT_TYPE, queried_object_type, method, "queried type")
         returned = enum_argument(VSS_OBJECT_TYPE, returned_objects_type, method, "returned type")
         if queried_object_id != GUID_NULL or queried is not VSS_OBJECT_TYPE.VSS_OBJECT_NONE:
@@ -126,8 +135,10 @@ class SnapshotCalls(RequesterObject):
         """Expose a copy as a drive letter or mount folder (EXPOSED_LOCALLY, ``path_from_root``
         NULL) or as a file share (EXPOSED_REMOTELY); returns the exposed name."""
         method = "ExposeSnapshot"
+        path_from_root = optional_text_argument(path_from_root, method, "path_from_root")
+        attributes = integer_argument(attributes, method, "attributes")
+        expose = optional_text_argument(expose, method, "expose")
         snapshot = self._copy(method, snapshot_id)
-        attributes = int(attributes)
         if attributes not in (_LOCALLY, _REMOTELY):
             raise VssInvalidArg(
                 f"{method}: lAttributes must be VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY or "
@@ -169,6 +180,7 @@ class SnapshotCalls(RequesterObject):
     # -- breaking and importing (hardware copies, §3.6) -------------------------------------
 
     def _break(self, method: str, snapshot_set_id: uuid.UUID, flags: int = 0) -> None:
+        snapshot_set_id = guid_argument(snapshot_set_id, method, "snapshot_set_id")
         machine = self._machine
         copies = [s for s in machine.snapshots.values() if s.snapshot_set_id == snapshot_set_id]
         if not copies:
@@ -192,6 +204,8 @@ class SnapshotCalls(RequesterObject):
     @requester_call(Call.BREAK_SNAPSHOT_SET_EX)
     def BreakSnapshotSetEx(self, snapshot_set_id: uuid.UUID, flags: int = 0) -> IVssAsync:
         """BreakSnapshotSet with VSS_HARDWARE_OPTIONS flags, as an IVssAsync (Ex2)."""
+        guid_argument(snapshot_set_id, "BreakSnapshotSetEx", "snapshot_set_id")
+        integer_argument(flags, "BreakSnapshotSetEx", "flags")
         return self._start(
             Call.BREAK_SNAPSHOT_SET_EX,
             lambda session: self._break("BreakSnapshotSetEx", snapshot_set_id, int(flags)),
@@ -229,6 +243,7 @@ class SnapshotCalls(RequesterObject):
     def RevertToSnapshot(self, snapshot_id: uuid.UUID, force_dismount: bool) -> None:
         """Revert a volume to a persistent copy; it cannot be cancelled or undone."""
         method = "RevertToSnapshot"
+        bool_argument(force_dismount, method, "force_dismount")
         machine = self._machine
         snapshot = self._copy(method, snapshot_id)
         if not snapshot.attributes & _PERSISTENT:
@@ -248,6 +263,7 @@ class SnapshotCalls(RequesterObject):
     @requester_call(Call.QUERY_REVERT_STATUS)
     def QueryRevertStatus(self, volume: str) -> IVssAsync:
         """An IVssAsync for the revert of ``volume`` (with its trailing backslash)."""
+        volume = text_argument(volume, "QueryRevertStatus", "volume")
         machine = self._machine
         found = machine.find_volume(volume) if volume.endswith("\\") else None
         if found is None:
@@ -266,6 +282,9 @@ class SnapshotCalls(RequesterObject):
     ) -> tuple[str, str]:
         """(root path for AddToSnapshotSet, logical prefix): a local path's volume and its GUID
         path, or a UNC path's share root and share path."""
+        method = "GetRootAndLogicalPrefixPaths"
+        file_path = text_argument(file_path, method, "file_path")
+        bool_argument(normalize_fqdn_for_root_path, method, "normalize_fqdn_for_root_path")
         if file_path.startswith("\\\\") and not file_path.startswith("\\\\?\\"):
             parts = [p for p in file_path.split("\\") if p]
             if len(parts) < 2:
@@ -282,11 +301,15 @@ class SnapshotCalls(RequesterObject):
     @requester_call(Call.PRE_FAST_RECOVERY)
     def PreFastRecovery(self, snapshot_set_id: uuid.UUID, flags: int = 0) -> IVssAsync:
         """Reserved for future use (IVssBackupComponentsEx2): E_NOTIMPL."""
+        guid_argument(snapshot_set_id, "PreFastRecovery", "snapshot_set_id")
+        integer_argument(flags, "PreFastRecovery", "flags")
         raise VssNotImplemented("PreFastRecovery is reserved for future use")
 
     @requester_call(Call.FAST_RECOVERY)
     def FastRecovery(self, snapshot_set_id: uuid.UUID, flags: int = 0) -> IVssAsync:
         """Reserved for future use (IVssBackupComponentsEx2): E_NOTIMPL."""
+        guid_argument(snapshot_set_id, "FastRecovery", "snapshot_set_id")
+        integer_argument(flags, "FastRecovery", "flags")
         raise VssNotImplemented("FastRecovery is reserved for future use")
 
     @requester_call(Call.ADD_SNAPSHOT_TO_RECOVERY_SET)
@@ -294,7 +317,12 @@ class SnapshotCalls(RequesterObject):
         self, snapshot_id: uuid.UUID, flags: int = 0, destination_volume: str | None = None
     ) -> None:
         """Add a hardware provider's copy to the LUN resynchronization set (Ex3)."""
-        snapshot = self._copy("AddSnapshotToRecoverySet", snapshot_id)
+        method = "AddSnapshotToRecoverySet"
+        integer_argument(flags, method, "flags")
+        destination_volume = optional_text_argument(
+            destination_volume, method, "destination_volume"
+        )
+        snapshot = self._copy(method, snapshot_id)
         provider = self._machine.provider_of(snapshot)
         if provider is None or provider.provider_type is not _HARDWARE:
             raise VssBadState(
@@ -307,6 +335,7 @@ class SnapshotCalls(RequesterObject):
     def RecoverSet(self, flags: int = 0) -> IVssAsync:
         """Resynchronize the LUNs of the recovery set; its provider's ResyncLuns does it, and a
         provider without one is E_NOTIMPL (Ex3)."""
+        integer_argument(flags, "RecoverSet", "flags")
         members = list(self._recovery_set)
 
         def body(session: Session) -> None:

@@ -36,7 +36,13 @@ from .._vocabulary.errors import (
     VssWriterAlreadySubscribed,
 )
 from .._vocabulary.printing import describe
-from .arguments import integer_argument, optional_text_argument, text_argument
+from .arguments import (
+    bool_argument,
+    enum_argument,
+    integer_argument,
+    optional_text_argument,
+    text_argument,
+)
 
 if TYPE_CHECKING:
     from .._documents.component_views import IVssWriterComponents
@@ -53,6 +59,14 @@ def _as_guid(value: uuid.UUID | str, what: str) -> uuid.UUID:
         return uuid.UUID(str(value))
     except (ValueError, TypeError):
         raise VssInvalidArg(f"{what} must be a GUID, got {describe(value)}") from None
+
+
+def _check_options(alternate_writer_state: object, io_throttling_only: object, method: str) -> None:
+    """The Initialize arguments the model keeps no state for are still checked."""
+    enum_argument(
+        VSS_ALTERNATE_WRITER_STATE, alternate_writer_state, method, "alternate_writer_state"
+    )
+    bool_argument(io_throttling_only, method, "io_throttling_only")
 
 
 class CVssWriter(abc.ABC):
@@ -77,6 +91,7 @@ class CVssWriter(abc.ABC):
         writer_instance_name: str | None = None,
     ) -> None:
         """Bind the writer to the current ``VssSystem`` (docs/reference.md §1.2); version 0.0."""
+        _check_options(alternate_writer_state, io_throttling_only, "Initialize")
         self._initialize(
             writer_id,
             writer_name,
@@ -121,12 +136,9 @@ class CVssWriter(abc.ABC):
             )
         for part in version:
             integer_argument(part, method, "the version")
-        try:
-            usage = VSS_USAGE_TYPE(usage_type)
-            source = VSS_SOURCE_TYPE(source_type)
-            app_level = VSS_APPLICATION_LEVEL(level)
-        except ValueError as exc:
-            raise VssInvalidArg(f"{method}: {exc}") from None
+        usage = enum_argument(VSS_USAGE_TYPE, usage_type, method, "usage_type")
+        source = enum_argument(VSS_SOURCE_TYPE, source_type, method, "source_type")
+        app_level = enum_argument(VSS_APPLICATION_LEVEL, level, method, "level")
         machine = current_machine()
         self._vss = WriterCore(
             machine,
@@ -330,6 +342,7 @@ class CVssWriterEx(CVssWriter):
         writer_instance_name: str | None = None,
     ) -> None:
         """Initialize with a version (docs/reference.md §1.2)."""
+        _check_options(alternate_writer_state, io_throttling_only, "InitializeEx")
         self._initialize(
             writer_id,
             writer_name,
@@ -344,6 +357,7 @@ class CVssWriterEx(CVssWriter):
 
     def SubscribeEx(self, unsubscribe_timeout: int = 0, event_flags: int = _DEFAULT_EVENTS) -> None:
         """Subscribe with an unsubscribe timeout (docs/reference.md §1.3)."""
+        integer_argument(unsubscribe_timeout, "SubscribeEx", "unsubscribe_timeout")
         self.Subscribe(event_flags)
 
     def OnIdentifyEx(self, metadata: IVssCreateWriterMetadata) -> bool:

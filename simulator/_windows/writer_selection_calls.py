@@ -12,19 +12,10 @@ import uuid
 from collections.abc import Iterable
 
 from .._rules.calls import Call
-from .._vocabulary.errors import VssInvalidArg
+from .arguments import guid_list_argument
 from .requester_object import RequesterObject, requester_call
 
 __all__ = ["WriterSelectionCalls"]
-
-
-def _ids(method: str, values: Iterable[uuid.UUID]) -> list[uuid.UUID]:
-    if isinstance(values, (str, bytes, uuid.UUID)):
-        raise VssInvalidArg(f"{method} takes a list of GUIDs, got {values!r}")
-    ids = list(values)
-    if not ids or not all(isinstance(v, uuid.UUID) for v in ids):
-        raise VssInvalidArg(f"{method} takes one or more GUIDs, got {ids!r}")
-    return ids
 
 
 class WriterSelectionCalls(RequesterObject):
@@ -33,16 +24,19 @@ class WriterSelectionCalls(RequesterObject):
     @requester_call(Call.ENABLE_WRITER_CLASSES)
     def EnableWriterClasses(self, writer_class_ids: Iterable[uuid.UUID]) -> None:
         """Only the listed classes (and those a later call adds) get events (§3.2 row 4)."""
-        self._session.selection.enable_classes(_ids("EnableWriterClasses", writer_class_ids))
+        ids = guid_list_argument(writer_class_ids, "EnableWriterClasses", "writer_class_ids")
+        self._session.selection.enable_classes(ids)
 
     @requester_call(Call.DISABLE_WRITER_CLASSES)
     def DisableWriterClasses(self, writer_class_ids: Iterable[uuid.UUID]) -> None:
         """Every instance of the listed classes gets no events (§3.2 row 4)."""
-        self._session.selection.disable_classes(_ids("DisableWriterClasses", writer_class_ids))
+        ids = guid_list_argument(writer_class_ids, "DisableWriterClasses", "writer_class_ids")
+        self._session.selection.disable_classes(ids)
 
     @requester_call(Call.DISABLE_WRITER_INSTANCES)
     def DisableWriterInstances(self, writer_instance_ids: Iterable[uuid.UUID]) -> None:
         """The listed writer instances get no events; other instances of their classes do."""
-        self._session.selection.disable_instances(
-            _ids("DisableWriterInstances", writer_instance_ids)
+        ids = guid_list_argument(
+            writer_instance_ids, "DisableWriterInstances", "writer_instance_ids"
         )
+        self._session.selection.disable_instances(ids)

@@ -271,3 +271,14 @@ def test_the_machine_catches_a_model_that_sends_postrestore_regardless(
         AssertionError, match=r"IF_REPLACE_FAILS.*got OnPostRestore after VSS_RS_ALL"
     ):
         machine.restore(saved, VSS_RS_ALL)
+
+
+def test_the_machine_reports_a_failure_once() -> None:
+    """The invariant that finds the breach reports it; teardown does not report it again."""
+    machine = PoolMachine.TestCase
+    machine.settings = settings(SETTINGS, max_examples=60, database=None, derandomize=True)
+    with pytest.raises(AssertionError, match="wrong-thread") as caught:
+        machine().runTest()
+    chained = caught.value.__context__
+    assert chained is None or "wrong-thread" not in str(chained)
+    assert str(caught.value).count("wrong-thread") == 1
