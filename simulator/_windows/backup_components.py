@@ -440,7 +440,13 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
             self._join_pending()
             return
         session.released = True
-        self._join_pending()
+        try:
+            self._join_pending()
+        except BaseException:
+            # The wait was interrupted (its caller was given up on): nothing was released, so a
+            # retry, or the burial of a dead requester, must still do it.
+            session.released = False
+            raise
         if self._state.phase is Phase.CREATED:
             return
         coordinator = self._coordinator

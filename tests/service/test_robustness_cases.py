@@ -452,13 +452,6 @@ def test_a_bad_trace_limit_is_e_invalidarg(limit: object) -> None:
         VssSystem(trace_limit=limit)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Release sets session.released before it waits for the running operation; a "
-    "BaseException during that wait (here the handler's deadline) leaves the object marked "
-    "released with nothing released, a retry returns at once and the burial skips it "
-    "(fix in _windows/backup_components.Release; found by the robustness soak)",
-)
 def test_a_release_interrupted_while_it_waits_can_be_retried() -> None:
     with VssSystem(seed=1, limits=MachineLimits(writer_session_slots=2)) as system:
         writer = make_writer(system, "Writer", cls=Scripted)
