@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from .. import hresults as hr
 from .._engine.scheduler import Task
 from .._service.machine import Machine
@@ -82,8 +84,13 @@ class IVssAsync:
         if self.done and error is not None:
             if isinstance(error, VssError):
                 # The model's own frames on the operation's task explain nothing to the user;
-                # the message and the chained cause (the handler's exception) do.
-                raise error.with_traceback(None)
+                # the message and the chained cause (the handler's exception) do. A copy is
+                # raised: the error the operation keeps must not gather the caller's frames
+                # (their locals would keep a dropped requester alive).
+                raised = copy.copy(error)
+                raised.__cause__ = error.__cause__
+                raised.__suppress_context__ = error.__suppress_context__
+                raise raised.with_traceback(None)
             raise error
 
     def QueryStatus(self) -> int:

@@ -24,6 +24,7 @@ from simulator import (
     IVssBackupComponents,
     MachineLimits,
     SystemProvider,
+    VssError,
     VssSystem,
     VssUnexpectedProviderError,
     WriterEvent,
@@ -228,3 +229,38 @@ def test_an_interrupted_operation_keeps_neither_its_object_nor_its_slots() -> No
         ref = start()
         drop_and_bury(system, ref)
         assert one_slot_free(system)
+
+
+class Vetoing(QuietWriter):
+    """Vetoes PrepareForSnapshot: DoSnapshotSet fails with a VssError."""
+
+    def OnPrepareSnapshot(self) -> bool:
+        return False
+
+
+def test_an_error_wait_raised_keeps_none_of_the_callers_frames() -> None:
+    # The operation keeps its error; what Wait raises is a copy, so the caller's frames (whose
+    # locals name the requester's object) never hang on the kept error.
+    with VssSystem(seed=6, limits=MachineLimits(writer_session_slots=1)) as system:
+        make_writer(system, "Vetoing", cls=Vetoing)
+        refs: list[weakref.ref[IVssBackupComponents]] = []
+        ops: list[Any] = []
+
+        def requester() -> None:
+            bc = begin_backup(system.CreateVssBackupComponents())
+            refs.append(weakref.ref(bc))
+            bc.StartSnapshotSet()
+            bc.AddToSnapshotSet("C:\\")
+            bc.PrepareForBackup().Wait()
+            op = bc.DoSnapshotSet()
+            ops.append(op)  # the user keeps the operation, not the object
+            with pytest.raises(VssError) as raised:
+                op.Wait()
+            assert raised.value is not op.error and str(raised.value) == str(op.error)
+            assert raised.value.__cause__ is op.error.__cause__
+
+        system.spawn(requester)
+        system.run()
+        assert ops[0].error.__traceback__ is None
+        drop_and_bury(system, refs[0])
+        assert one_slot_free(system), "the dead requester's session slot is free"
