@@ -217,6 +217,18 @@ class VssSystem:
         storage = self._volume(on_volume) if on_volume is not None else None
         self._machine.storage.resize(self._volume(for_volume), max_size, storage)
 
+    def delete_shadow_storage(
+        self, for_volume: str, on_volume: str | None = None
+    ) -> list[uuid.UUID]:
+        """What ``vssadmin delete shadowstorage /for= [/on=]`` does: the diff area association
+        of ``for_volume`` (on ``on_volume``, when given) is removed, and the system provider's
+        copies of ``for_volume``, whose data it held, are deleted with it; their ids are
+        returned, oldest first. No such association: VSS_E_OBJECT_NOT_FOUND
+        (docs/reference.md §10.5)."""
+        storage = self._volume(on_volume) if on_volume is not None else None
+        deleted = self._machine.storage.delete(self._volume(for_volume), storage)
+        return [copy.snapshot_id for copy in deleted]
+
     def shadow_storage_associations(self) -> list[tuple[Volume, Volume, int | None]]:
         """The diff areas in use, in the order they were made: (the volume, the volume storing
         its diff area, the maximum size in bytes or None for UNBOUNDED) (docs/reference.md §6)."""

@@ -5,7 +5,8 @@ when XDG_STATE_HOME is unset or not absolute), or the path given with ``--state`
 a ``version``; it holds the machine's seed, name and calendar start, its volumes, its providers
 (the system provider only), its shadow copies, the writers' last states, the virtual clock, the
 number of shadow copy devices made, the diff areas (``shadow_storage``: each volume's storage
-volume and maximum size, as ``vssadmin add/resize shadowstorage`` set them), the applications
+volume and maximum size, as ``vssadmin add/resize shadowstorage`` set them; ``delete
+shadowstorage`` removes the entry and the copies it held), the applications
 whose writers run beside the in-box ones (``applications``) and the state of the seeded
 generator. The writers are the in-box set (``fakes.inbox_writers()``), then SQL Server's writer
 when the machine was made with ``--sql-server``, subscribed in order, so the same seed gives them

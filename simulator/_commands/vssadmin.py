@@ -3,13 +3,13 @@
 
 Simulated: ``list writers``, ``list shadows [/for= /shadow= /set=]``, ``list providers``,
 ``delete shadows /for= [/oldest] | /all | /shadow= [/quiet]``, ``create shadow /for=``, and the
-diff area's ``list shadowstorage [/for= | /on=]``, ``add shadowstorage`` and ``resize
-shadowstorage /for= /on= [/maxsize=]`` (docs/reference.md §10.5; their syntax is in
-``simulator/_presentation/shadow_storage.py``). The machine is a server SKU, as the captured
+diff area's ``list shadowstorage [/for= | /on=]``, ``add shadowstorage``, ``resize
+shadowstorage /for= /on= [/maxsize=]`` and ``delete shadowstorage /for= [/on=] [/quiet]``
+(docs/reference.md §10.5; their syntax is in ``simulator/_presentation/shadow_storage.py``). The machine is a server SKU, as the captured
 usage screen is ([INF], docs/design.md): ``create shadow`` makes a ClientAccessibleWriters copy
 with the writers taking part ([INF]). A command vssadmin rejects prints its usage screen and
-exits 1. ``delete shadowstorage``, ``list volumes``, ``revert shadow`` and ``query reverts`` are
-refused with a one-line "not simulated" (exit 2). Delete and create print the banner only: no
+exits 1. ``list volumes``, ``revert shadow`` and ``query reverts`` are refused with a one-line
+"not simulated" (exit 2). Delete and create print the banner only: no
 capture shows their other lines (the question delete asks without /quiet, the count of deleted
 copies, the new copy's id).
 
@@ -21,9 +21,13 @@ association of /for on another volume is VSS_E_OBJECT_NOT_FOUND (ChangeDiffAreaM
 (AddDiffArea), one association per volume as the model keeps them ([INF]). A MaxSizeSpec below
 1 MB is refused, as documented ("The MaxSizeSpec value must be 1 MB or greater"), and ``add``
 also refuses one below the smallest diff area of the Windows version (§6; AddDiffArea: "at least
-320 MB"). Their success lines are the documented ones (§10.5); no capture or page shows
-vssadmin's own error lines for these refusals, so they are left out: vss-sim says what was
-refused in one line on stderr, after the banner, and exits 2.
+320 MB"). ``delete`` removes the association of /for (it must be on /on when /on is given)
+and deletes the copies of /for whose data it held ([INF], docs/design.md); /for without one is
+VSS_E_OBJECT_NOT_FOUND. /quiet changes nothing, as no question is asked ([INF], as for delete
+shadows). The success lines of add and resize are the documented ones (§10.5); delete prints
+the banner only, as no capture or page shows its line. No capture or page shows vssadmin's own
+error lines for these refusals, so they are left out: vss-sim says what was refused in one line
+on stderr, after the banner, and exits 2.
 """
 
 from __future__ import annotations
@@ -87,8 +91,12 @@ def _create(system: VssSystem, volume: str) -> None:
 
 
 def _storage(system: VssSystem, command: shadow_storage.ShadowStorageCommand) -> None:
-    """``add`` or ``resize shadowstorage`` (the module docstring)."""
+    """``add``, ``resize`` or ``delete shadowstorage`` (the module docstring)."""
     volume = _volume(system, command.for_volume or "")
+    if command.name == "delete shadowstorage":
+        on = None if command.on_volume is None else _volume(system, command.on_volume)
+        system.delete_shadow_storage(volume, on)
+        return
     storage = _volume(system, command.on_volume or "")
     size = next(v.size_bytes for v in system.volumes if v.name == storage)
     maximum = shadow_storage.max_size_bytes(command.max_size, size)

@@ -1,5 +1,5 @@
-"""``vssadmin list | add | resize shadowstorage``: their syntax, and their text made from the
-machine's diff areas (docs/reference.md §10.5), for the command-line tools to use.
+"""``vssadmin list | add | resize | delete shadowstorage``: their syntax, and their text made from
+the machine's diff areas (docs/reference.md §10.5), for the command-line tools to use.
 
 The layout is vssadmin's: one "Shadow Copy Storage association" block per diff area, volumes as
 ``(C:)\\\\?\\Volume{...}\\``, sizes with a binary unit and the share of the storage volume in
@@ -7,13 +7,14 @@ parentheses ([OBS] layout; the rounding is [INF]), a blank line between two bloc
 after the last, as vssadmin's other listings end.
 
 The syntax is Microsoft's (docs/reference.md §10.5): ``list shadowstorage [/for=V | /on=V]``,
-``add shadowstorage /for=V /on=V [/maxsize=S]`` and ``resize shadowstorage /for=V /on=V
-[/maxsize=S]``, options case-insensitive. A MaxSizeSpec is a number of bytes, a number with a
+``add shadowstorage /for=V /on=V [/maxsize=S]``, ``resize shadowstorage /for=V /on=V
+[/maxsize=S]`` and ``delete shadowstorage /for=V [/on=V] [/quiet]``, options case-insensitive. A MaxSizeSpec is a number of bytes, a number with a
 unit (B, KB, MB, GB, TB, PB, EB, or K, M, G, T, P, E), a whole percentage of the storage volume
 (``20%``), or ``UNBOUNDED``; no /maxsize is UNBOUNDED. Policies where the documentation is silent
 ([INF], docs/design.md): units are binary (1 MB = 1048576 bytes), a number may have a decimal
 part (bytes are rounded down), a percentage is a whole number from 1 to 100 of the storage
-volume's size.
+volume's size. ``delete shadowstorage`` prints the banner only: no capture or Microsoft page
+shows the line vssadmin prints once an association is deleted, so none is guessed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ADDED",
     "COMMANDS",
+    "DELETED",
     "MIN_MAX_SIZE",
     "NO_ITEMS",
     "RESIZED",
@@ -48,10 +50,17 @@ _UNITS = ("B", "KB", "MB", "GB", "TB")
 RESIZED = "Successfully resized the shadow copy storage association\n"
 ADDED = "Successfully added the shadow copy storage association\n"
 NO_ITEMS = "No items found that satisfy the query.\n"
+#: What ``delete shadowstorage`` prints after the banner: nothing, as no capture or page shows it.
+DELETED = ""
 #: "The MaxSizeSpec value must be 1 MB or greater" (vssadmin resize shadowstorage, §10.5).
 MIN_MAX_SIZE = 1024 * 1024
 #: The commands this module parses.
-COMMANDS = ("list shadowstorage", "add shadowstorage", "resize shadowstorage")
+COMMANDS = (
+    "list shadowstorage",
+    "add shadowstorage",
+    "resize shadowstorage",
+    "delete shadowstorage",
+)
 _MULTIPLIERS: dict[str, int] = {
     unit: 1024**power
     for power, units in enumerate(
@@ -72,6 +81,8 @@ class ShadowStorageCommand:
     on_volume: str | None = None
     #: The MaxSizeSpec as typed; None: no /maxsize (UNBOUNDED).
     max_size: str | None = None
+    #: ``/quiet`` (delete shadowstorage only).
+    quiet: bool = False
 
 
 def _valid_size(spec: str) -> bool:
@@ -104,30 +115,41 @@ def max_size_bytes(spec: str | None, storage_bytes: int) -> int | None:
 
 def parse_shadow_storage(words: Sequence[str]) -> ShadowStorageCommand | None:
     """The shadowstorage command ``words`` spell, or None when vssadmin rejects them (an
-    unknown or repeated option, a missing /for or /on, /for with /on in a listing, a
-    MaxSizeSpec that is not one). ``words[:2]`` must name one of ``COMMANDS``."""
+    unknown or repeated option, a missing /for, a missing /on for add and resize, /for with
+    /on in a listing, a MaxSizeSpec that is not one, a value given to /quiet). ``words[:2]``
+    must name one of ``COMMANDS``."""
     name = " ".join(words[:2]).lower()
     if name not in COMMANDS:
         raise ValueError(f"{name!r} is not a shadowstorage command")
-    allowed = ("for", "on") if name == "list shadowstorage" else ("for", "on", "maxsize")
-    options: dict[str, str] = {}
+    allowed = (
+        ("for", "on", "maxsize")
+        if name in ("add shadowstorage", "resize shadowstorage")
+        else ("for", "on")
+    )
+    flags = ("quiet",) if name == "delete shadowstorage" else ()
+    options: dict[str, str | None] = {}
     for word in words[2:]:
         key, equals, value = word[1:].partition("=")
         key = key.lower()
-        if not word.startswith("/") or key not in allowed or not equals or not value:
+        if not word.startswith("/") or key in options:
             return None
-        if key in options:
+        if key in flags and not equals:
+            options[key] = None
+        elif key in allowed and equals and value:
+            options[key] = value
+        else:
             return None
-        options[key] = value
     if name == "list shadowstorage":
         if len(options) > 1:
             return None
-    elif "for" not in options or "on" not in options:
+    elif "for" not in options or ("on" not in options and name != "delete shadowstorage"):
         return None
     spec = options.get("maxsize")
     if spec is not None and not _valid_size(spec):
         return None
-    return ShadowStorageCommand(name, options.get("for"), options.get("on"), spec)
+    return ShadowStorageCommand(
+        name, options.get("for"), options.get("on"), spec, quiet="quiet" in options
+    )
 
 
 def format_size(size: int) -> str:
@@ -178,11 +200,15 @@ def _find(machine: Machine, name: str) -> Volume:
 
 def vssadmin_shadow_storage(machine: Machine, command: str) -> str:
     """``list shadowstorage [/for= | /on=]`` (the diff areas in use, those for or on one volume)
-    or the line ``add`` / ``resize shadowstorage`` prints once the change is made
-    (``VssSystem.resize_shadow_storage`` makes it; their options are not read here)."""
+    or what ``add`` / ``resize`` / ``delete shadowstorage`` prints once the change is made
+    (``VssSystem.resize_shadow_storage`` and ``delete_shadow_storage`` make it; their options
+    are not read here)."""
     words = command.split()
     name = " ".join(words[:2]).lower()
     banner = vssadmin_banner(machine)
+    if name == "delete shadowstorage":
+        # The banner only: no capture or page shows vssadmin's line after the deletion.
+        return banner + "\n" + DELETED
     if name == "resize shadowstorage":
         return banner + "\n" + RESIZED
     if name == "add shadowstorage":

@@ -8,12 +8,17 @@ the diff area of its newest shadow copy. When the diff area cannot hold what it 
 copies of the volume are deleted, oldest first (§6); creating a copy needs room for a minimum
 diff area (32 MB for a volume under 500 MB, 320 MB otherwise, by Windows version) beside what the
 copies use, and with no copy left to delete creation fails with VSS_E_INSUFFICIENT_STORAGE.
+``vssadmin delete shadowstorage`` removes a volume's association (§10.5); one that does not
+exist, or is on another storage volume than the one named, is VSS_E_OBJECT_NOT_FOUND.
 
 Policies where the documentation is silent ([INF], docs/design.md):
 * The default maximum size is UNBOUNDED (the storage volume's free space).
 * Every byte written to a shadowed volume lands in its newest copy's diff area once.
 * A copy deleted to make room is deleted by the system provider itself: no DeleteSnapshot call,
   a FAULT record in the trace.
+* Deleting an association deletes the system provider's copies of its volume, whose data lives
+  in it, the same way (a FAULT record each, oldest first); the next copy of the volume makes a
+  new association on the volume itself, as its first copy did.
 """
 
 from __future__ import annotations
@@ -81,6 +86,25 @@ class ShadowStorage:
     def areas(self) -> list[DiffArea]:
         """The diff areas in use, in the order they were made."""
         return list(self._areas.values())
+
+    def delete(self, volume: Volume, storage: Volume | None = None) -> list[Snapshot]:
+        """Remove the association of ``volume`` (which must be on ``storage`` when given) and
+        the copies whose diff area it holds, oldest first; the deleted copies are returned."""
+        area = self._areas.get(volume.name)
+        if area is None:
+            raise VssObjectNotFound(
+                f"{volume.name} has no shadow copy storage association to delete "
+                "(docs/reference.md §10.5)"
+            )
+        if storage is not None and area.storage is not storage:
+            raise VssObjectNotFound(
+                f"{volume.name} has no shadow copy storage association on {storage.name}; its "
+                f"association is on {area.storage.name} (docs/reference.md §10.5)"
+            )
+        reason = f"the shadow copy storage association of {volume.name} was deleted"
+        deleted = [self._delete_copy(copy, reason) for copy in self.copies_of(volume)]
+        del self._areas[volume.name]
+        return deleted
 
     def resize(self, volume: Volume, max_bytes: int | None, storage: Volume | None = None) -> None:
         """Set the maximum size (None: UNBOUNDED) and optionally the storage volume; copies that
@@ -170,18 +194,21 @@ class ShadowStorage:
         copies = self.copies_of(volume)
         if not copies:
             raise VssObjectNotFound(f"{volume.name} has no shadow copy to delete")
-        oldest = copies[0]
-        oldest.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
-        del self._snapshots[oldest.snapshot_id]
-        self.forget(oldest.snapshot_id)
+        return self._delete_copy(copies[0], reason, "oldest ")
+
+    def _delete_copy(self, copy: Snapshot, reason: str, which: str = "") -> Snapshot:
+        """The system provider deletes ``copy`` itself; FAULT in the trace."""
+        copy.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
+        del self._snapshots[copy.snapshot_id]
+        self.forget(copy.snapshot_id)
         self._recorder.record(
             TraceKind.FAULT,
             "shadow copy deleted",
             None,
             None,
-            detail=f"oldest copy {oldest.snapshot_id} of {volume.name}: {reason}",
+            detail=f"{which}copy {copy.snapshot_id} of {copy.original_volume}: {reason}",
         )
-        return oldest
+        return copy
 
     def _make_room(self, area: DiffArea, extra: int, reason: str) -> None:
         while self.copies_of(area.volume) and area.used_bytes + extra > self.limit(area):

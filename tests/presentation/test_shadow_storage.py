@@ -110,3 +110,31 @@ def test_system_vssadmin_answers_list_shadowstorage(system: VssSystem) -> None:
     )
     with pytest.raises(ValueError, match="vss-sim vssadmin"):
         system.vssadmin("resize shadowstorage /for=C: /on=C: /maxsize=2GB")
+
+
+def test_delete_shadowstorage_syntax() -> None:
+    """``delete shadowstorage /For=ForVolumeSpec [/On=OnVolumeSpec] [/Quiet]`` (§10.5)."""
+    assert parse_shadow_storage(["Delete", "ShadowStorage", "/For=C:", "/On=D:", "/Quiet"]) == (
+        ShadowStorageCommand("delete shadowstorage", "C:", "D:", None, quiet=True)
+    )
+    assert parse_shadow_storage(["delete", "shadowstorage", "/for=c:"]) == (
+        ShadowStorageCommand("delete shadowstorage", "c:", None, None, quiet=False)
+    )
+    for words in (
+        ["delete", "shadowstorage"],  # /for is required
+        ["delete", "shadowstorage", "/on=C:"],
+        ["delete", "shadowstorage", "/for=C:", "/quiet=yes"],  # a flag
+        ["delete", "shadowstorage", "/for=C:", "/quiet", "/quiet"],
+        ["delete", "shadowstorage", "/for=C:", "/maxsize=1GB"],
+        ["resize", "shadowstorage", "/for=C:", "/on=C:", "/quiet"],  # delete's only
+    ):
+        assert parse_shadow_storage(words) is None, words
+
+
+def test_delete_shadowstorage_prints_the_banner_only(system: VssSystem) -> None:
+    """No capture or page shows the line vssadmin prints after the deletion."""
+    assert system.shadow_storage_text("delete shadowstorage /for=C:") == (
+        "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n"
+        "(C) Copyright 2001-2013 Microsoft Corp.\n"
+        "\n"
+    )

@@ -241,13 +241,18 @@ def test_vssadmin_delete_and_create(tmp_path: Path) -> None:
     remaining = run(state, "vssadmin", "list", "shadows")[1]
     assert "(C:)" not in remaining and "(D:)" in remaining
     assert run(state, "vssadmin", "delete", "shadows", "/all", "/for=D:")[0] == 1
-    code, output = run(state, "vssadmin", "delete", "shadowstorage", "/for=C:")
-    assert code == 2 and "vssadmin delete shadowstorage is not simulated" in output
+    code, output = run(state, "vssadmin", "list", "volumes")
+    assert code == 2 and "vssadmin list volumes is not simulated" in output
     assert run(state, "vssadmin", "create", "shadow", "/for=Q:")[0] == 2
     # The copies made their volumes' diff areas, on the volumes themselves.
     storage = run(state, "vssadmin", "list", "shadowstorage")[1]
     assert storage.count("Shadow Copy Storage association") == 2
     assert "   For volume: (C:)" in storage and "   For volume: (D:)" in storage
+    # C: has no copy left, but its association stays until deleted.
+    assert run(state, "vssadmin", "delete", "shadowstorage", "/for=C:")[0] == 0
+    storage = run(state, "vssadmin", "list", "shadowstorage")[1]
+    assert storage.count("Shadow Copy Storage association") == 1
+    assert "   For volume: (D:)" in storage
 
 
 def test_diskshadow_script_persistent_and_volatile(tmp_path: Path) -> None:
@@ -386,6 +391,57 @@ def test_add_shadowstorage_and_its_refusals(tmp_path: Path) -> None:
     ):
         code, output = run(state, "vssadmin", *line)
         assert code == 1 and "Error: Invalid command." in output, line
+
+
+def test_delete_shadowstorage_deletes_the_association_and_its_copies(home: dict[str, str]) -> None:
+    """docs/reference.md §10.5: the association goes, with the copy whose data it held ([INF],
+    docs/design.md); the state file no longer holds either."""
+    vss_sim(home, "vssadmin", "add", "shadowstorage", "/for=C:", "/on=D:", "/maxsize=2GB")
+    created = vss_sim(home, "vshadow", "-p", "C:")
+    (snapshot_id,) = re.findall(r"\* SNAPSHOT ID = " + GUID, created)
+    assert f"Shadow Copy ID: {{{snapshot_id}}}" in cli(home, "vssadmin", "list", "shadows")
+
+    deleted = vss_sim(home, "vssadmin", "delete", "shadowstorage", "/For=C:", "/On=D:", "/Quiet")
+    # The banner only: no capture or page shows vssadmin's line after the deletion.
+    assert deleted.splitlines() == [
+        "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool",
+        "(C) Copyright 2001-2013 Microsoft Corp.",
+        "",
+    ]
+    listed = vss_sim(home, "vssadmin", "list", "shadowstorage")
+    assert listed.splitlines()[-1] == "No items found that satisfy the query."
+    shadows = vss_sim(home, "vssadmin", "list", "shadows")
+    assert shadows.splitlines()[-1] == "No items found that satisfy the query."
+    state = json.loads((Path(home["XDG_STATE_HOME"]) / "vss-sim" / "machine.json").read_text())
+    assert state["shadow_storage"] == [] and state["snapshots"] == []
+
+
+def test_delete_shadowstorage_refusals(tmp_path: Path) -> None:
+    state = tmp_path / "machine.json"
+    code, output = run(state, "vssadmin", "delete", "shadowstorage", "/for=C:")
+    assert code == 2
+    assert output.splitlines()[-1] == (
+        "vss-sim: vssadmin delete shadowstorage failed: VSS_E_OBJECT_NOT_FOUND (0x80042308): "
+        "C:\\ has no shadow copy storage association to delete (docs/reference.md §10.5)"
+    )
+    assert run(state, "vshadow", "-p", "-nw", "C:")[0] == 0  # C:'s association, on C:
+    code, output = run(state, "vssadmin", "delete", "shadowstorage", "/for=C:", "/on=D:")
+    assert code == 2 and "its association is on C:\\" in output
+    code, output = run(state, "vssadmin", "delete", "shadowstorage", "/for=Q:")
+    assert code == 2 and "Q: is not a volume of this machine" in output
+    assert run(state, "vssadmin", "list", "shadows")[1].count("Shadow Copy ID") == 1
+    # vssadmin's syntax: /for is needed, /quiet takes no value, no /maxsize.
+    for line in (
+        ["delete", "shadowstorage"],
+        ["delete", "shadowstorage", "/on=C:"],
+        ["delete", "shadowstorage", "/for=C:", "/quiet=yes"],
+        ["delete", "shadowstorage", "/for=C:", "/maxsize=1GB"],
+        ["delete", "shadowstorage", "/for=C:", "/for=C:"],
+    ):
+        code, output = run(state, "vssadmin", *line)
+        assert code == 1 and "Error: Invalid command." in output, line
+    assert run(state, "vssadmin", "delete", "shadowstorage", "/for=c:", "/on=c:")[0] == 0
+    assert "No items found" in run(state, "vssadmin", "list", "shadows")[1]
 
 
 def test_a_state_file_without_the_newer_fields_still_loads(tmp_path: Path) -> None:
