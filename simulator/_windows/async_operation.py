@@ -87,11 +87,8 @@ class IVssAsync:
                 # the message and the chained cause (the handler's exception) do. A copy is
                 # raised: the error the operation keeps must not gather the caller's frames
                 # (their locals would keep a dropped requester alive).
-                raised = copy.copy(error)
-                raised.__cause__ = error.__cause__
-                raised.__suppress_context__ = error.__suppress_context__
-                raise raised.with_traceback(None)
-            raise error
+                raise _fresh(error).with_traceback(None)
+            raise _fresh(error)
 
     def QueryStatus(self) -> int:
         """VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_CANCELLED or the error HRESULT."""
@@ -122,3 +119,20 @@ class IVssAsync:
 
     def __repr__(self) -> str:
         return f"<IVssAsync {self.name} {hr.name_of(self.QueryStatus())}>"
+
+
+def _fresh(error: BaseException) -> BaseException:
+    """A copy of ``error`` to raise (its cause, context and notes kept), so that the error the
+    operation keeps gathers none of the caller's frames; ``error`` itself when it cannot be
+    copied (a user's exception class may not allow it)."""
+    try:
+        raised = copy.copy(error)
+    except Exception:
+        return error
+    if type(raised) is not type(error):
+        return error
+    raised.__cause__ = error.__cause__
+    raised.__context__ = error.__context__
+    raised.__suppress_context__ = error.__suppress_context__
+    raised.__traceback__ = error.__traceback__
+    return raised

@@ -264,3 +264,35 @@ def test_an_error_wait_raised_keeps_none_of_the_callers_frames() -> None:
         assert ops[0].error.__traceback__ is None
         drop_and_bury(system, refs[0])
         assert one_slot_free(system), "the dead requester's session slot is free"
+
+
+class InterruptingAtPrepareSnapshot(QuietWriter):
+    """Raises the user's own KeyboardInterrupt in PrepareForSnapshot."""
+
+    def OnPrepareSnapshot(self) -> bool:
+        raise KeyboardInterrupt
+
+
+def test_the_users_own_exception_wait_raised_keeps_none_of_the_callers_frames() -> None:
+    with VssSystem(seed=7, limits=MachineLimits(writer_session_slots=1)) as system:
+        make_writer(system, "Interrupting", cls=InterruptingAtPrepareSnapshot)
+        refs: list[weakref.ref[IVssBackupComponents]] = []
+        ops: list[Any] = []
+
+        def requester() -> None:
+            bc = begin_backup(system.CreateVssBackupComponents())
+            refs.append(weakref.ref(bc))
+            bc.StartSnapshotSet()
+            bc.AddToSnapshotSet("C:\\")
+            bc.PrepareForBackup().Wait()
+            op = bc.DoSnapshotSet()
+            ops.append(op)
+            with pytest.raises(KeyboardInterrupt) as raised:
+                op.Wait()
+            assert raised.value is not op.error and isinstance(op.error, KeyboardInterrupt)
+
+        system.spawn(requester)
+        with contextlib.suppress(KeyboardInterrupt):  # the operation's task reports it too
+            system.run()
+        drop_and_bury(system, refs[0])
+        assert one_slot_free(system), "the dead requester's session slot is free"
