@@ -6,6 +6,9 @@ Policies where the documentation is silent ([INF], docs/design.md):
   string is E_INVALIDARG.
 * A GUID argument takes a ``uuid.UUID``; a GUID's text is E_INVALIDARG (the C API takes a GUID,
   not a string).
+* The four arguments that name a component in a BCD call (writer class, type, logical path, name)
+  take a GUID, a VSS_COMPONENT_TYPE, None or a string, and a string; they are checked, in that
+  order, before the document is searched, so garbage is never VSS_E_OBJECT_NOT_FOUND.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import uuid
 from collections.abc import Iterable
 from typing import TypeVar
 
+from .._vocabulary.enums import VSS_COMPONENT_TYPE
 from .._vocabulary.errors import VssInvalidArg
 from .._vocabulary.printing import describe
 
 __all__ = [
     "bool_argument",
+    "component_arguments",
     "enum_argument",
     "guid_argument",
     "guid_list_argument",
@@ -29,6 +34,7 @@ __all__ = [
 ]
 
 En = TypeVar("En", bound=enum.IntEnum)
+_UUID = uuid.UUID
 
 
 def enum_argument(enum_type: type[En], value: object, method: str, name: str) -> En:
@@ -51,7 +57,9 @@ def text_argument(value: object, method: str, name: str) -> str:
 
 def optional_text_argument(value: object, method: str, name: str) -> str | None:
     """``value`` if it is a string or None; anything else is E_INVALIDARG."""
-    return None if value is None else text_argument(value, method, name)
+    if value is None or isinstance(value, str):
+        return value
+    raise VssInvalidArg(f"{method}: {name} must be a string or None, got {describe(value)}")
 
 
 def integer_argument(value: object, method: str, name: str) -> int:
@@ -88,3 +96,27 @@ def guid_list_argument(value: object, method: str, name: str) -> list[uuid.UUID]
     for item in items:
         guid_argument(item, method, f"each of {name}")
     return items
+
+
+def component_arguments(
+    method: str,
+    writer_id: object,
+    component_type: object,
+    logical_path: object,
+    component_name: object,
+) -> VSS_COMPONENT_TYPE:
+    """The component type of the four arguments that name a component in a BCD call, each
+    checked (module docstring); a bad one is E_INVALIDARG. Type checks first: it is on the hot
+    path (SetBackupSucceeded, SetSelectedForRestore, SetFileRestoreStatus per component)."""
+    if type(writer_id) is not _UUID:
+        guid_argument(writer_id, method, "writer_id")
+    kind = (
+        component_type
+        if type(component_type) is VSS_COMPONENT_TYPE
+        else enum_argument(VSS_COMPONENT_TYPE, component_type, method, "component_type")
+    )
+    if logical_path is not None and type(logical_path) is not str:
+        optional_text_argument(logical_path, method, "logical_path")
+    if type(component_name) is not str:
+        text_argument(component_name, method, "component_name")
+    return kind

@@ -3,7 +3,13 @@
 
 Its methods are COM's, in COM's parameter order; out-parameters are return values and a failing
 HRESULT raises the VssError subclass for it. The gate (``requester_object``) checks every call
-against the tables before its body runs.
+against the tables before its body runs; the body then checks its arguments, in parameter order,
+before it looks anything up: one of the wrong kind is E_INVALIDARG naming the method and the
+argument (``arguments``; docs/design.md).
+
+Policies where the documentation is silent ([INF], docs/design.md):
+* A saved BCD that is not a string (InitializeForBackup, InitializeForRestore) is E_INVALIDARG;
+  a string that is not a BCD is VSS_E_INVALID_XML_DOCUMENT.
 """
 
 from __future__ import annotations
@@ -35,7 +41,15 @@ from .._vocabulary.errors import (
     VssObjectAlreadyExists,
     VssObjectNotFound,
 )
-from .arguments import enum_argument, integer_argument, text_argument
+from .arguments import (
+    bool_argument,
+    component_arguments,
+    enum_argument,
+    guid_argument,
+    integer_argument,
+    optional_text_argument,
+    text_argument,
+)
 from .async_operation import IVssAsync
 from .requester_object import requester_call
 from .restore_calls import RestoreCalls
@@ -57,6 +71,7 @@ _DIFFERENTIAL_AND_PLEX = int(
     | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
 )
 _CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
+_UUID = uuid.UUID
 
 
 def selectable_ancestor(
@@ -116,12 +131,14 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     def InitializeForBackup(self, xml: str | None = None) -> None:
         """Start a backup; ``xml`` is a saved BCD, only for importing transportable copies."""
         if xml is not None:
+            xml = text_argument(xml, "InitializeForBackup", "xml")
             self._session.bcd = BackupComponentsDocument.from_xml(xml)
             self._bcd_loaded = True
 
     @requester_call(Call.INITIALIZE_FOR_RESTORE)
     def InitializeForRestore(self, xml: str) -> None:
         """Start a restore from the BCD saved at backup time (§3.3)."""
+        xml = text_argument(xml, "InitializeForRestore", "xml")
         session = self._session
         session.bcd = BackupComponentsDocument.from_xml(xml)
         session.restore = True
@@ -163,12 +180,18 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         partial_file_support: bool = False,
     ) -> None:
         """Component mode, bootable system state, backup type, partial files (§3.2)."""
-        kind = enum_argument(VSS_BACKUP_TYPE, backup_type, "SetBackupState", "backup_type")
+        method = "SetBackupState"
+        components = bool_argument(select_components, method, "select_components")
+        bootable = bool_argument(
+            backup_bootable_system_state, method, "backup_bootable_system_state"
+        )
+        kind = enum_argument(VSS_BACKUP_TYPE, backup_type, method, "backup_type")
+        partial = bool_argument(partial_file_support, method, "partial_file_support")
         bcd = self._session.bcd
-        bcd.select_components = bool(select_components)
-        bcd.bootable_system_state = bool(backup_bootable_system_state)
+        bcd.select_components = components
+        bcd.bootable_system_state = bootable
         bcd.backup_type = kind
-        bcd.partial_file_support = bool(partial_file_support)
+        bcd.partial_file_support = partial
 
     @requester_call(Call.SET_RESTORE_STATE)
     def SetRestoreState(self, restore_type: VSS_RESTORE_TYPE | int) -> None:
@@ -233,11 +256,19 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         component_name: str,
     ) -> None:
         """Include a component explicitly (component mode only; §3.2 row 7, §7.4)."""
+        if type(instance_id) is not _UUID:
+            guid_argument(instance_id, "AddComponent", "instance_id")
+        if type(writer_id) is not _UUID:
+            guid_argument(writer_id, "AddComponent", "writer_id")
         kind = (
             component_type
             if type(component_type) is VSS_COMPONENT_TYPE
             else enum_argument(VSS_COMPONENT_TYPE, component_type, "AddComponent", "component_type")
         )
+        if logical_path is not None and type(logical_path) is not str:
+            optional_text_argument(logical_path, "AddComponent", "logical_path")
+        if type(component_name) is not str:
+            text_argument(component_name, "AddComponent", "component_name")
         session = self._session
         ws = session.writers.get(instance_id)
         if ws is None or (ws.core.writer_id is not writer_id and ws.core.writer_id != writer_id):
@@ -280,10 +311,11 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         options: str,
     ) -> None:
         """Writer-specific backup options for an included component (§7.3)."""
-        options = text_argument(options, "SetBackupOptions", "options")
-        self._component(
-            writer_id, component_type, logical_path, component_name
-        ).backup_options = options
+        method = "SetBackupOptions"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        options = text_argument(options, method, "options")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
+        entry.backup_options = options
 
     @requester_call(Call.SET_PREVIOUS_BACKUP_STAMP)
     def SetPreviousBackupStamp(
@@ -295,11 +327,11 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         previous_backup_stamp: str,
     ) -> None:
         """Hand back the stamp the writer set at the last backup (§7.3)."""
-        previous_backup_stamp = text_argument(
-            previous_backup_stamp, "SetPreviousBackupStamp", "previous_backup_stamp"
-        )
-        entry = self._component(writer_id, component_type, logical_path, component_name)
-        entry.previous_backup_stamp = previous_backup_stamp
+        method = "SetPreviousBackupStamp"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        stamp = text_argument(previous_backup_stamp, method, "previous_backup_stamp")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
+        entry.previous_backup_stamp = stamp
 
     # -- the snapshot set (rows 8–10, 14, 15) ----------------------------------------------------
 
@@ -311,6 +343,8 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     @requester_call(Call.IS_VOLUME_SUPPORTED)
     def IsVolumeSupported(self, provider_id: uuid.UUID, volume: str) -> bool:
         """Whether a provider (any, for GUID_NULL) can shadow ``volume``."""
+        if type(provider_id) is not _UUID:
+            guid_argument(provider_id, "IsVolumeSupported", "provider_id")
         volume = text_argument(volume, "IsVolumeSupported", "volume")
         machine = self._machine
         found = machine.find_volume(volume)
@@ -323,6 +357,8 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     def AddToSnapshotSet(self, volume: str, provider_id: uuid.UUID = GUID_NULL) -> uuid.UUID:
         """Add one volume to the set; returns the future shadow copy's id (§3.2 row 10)."""
         volume = text_argument(volume, "AddToSnapshotSet", "volume")
+        if type(provider_id) is not _UUID:
+            guid_argument(provider_id, "AddToSnapshotSet", "provider_id")
         machine = self._machine
         session = self._session
         found = machine.find_volume(volume)
@@ -356,6 +392,8 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     @requester_call(Call.GET_SNAPSHOT_PROPERTIES)
     def GetSnapshotProperties(self, snapshot_id: uuid.UUID) -> VSS_SNAPSHOT_PROP:
         """The properties of a shadow copy of this set (§7.6)."""
+        if type(snapshot_id) is not _UUID:
+            guid_argument(snapshot_id, "GetSnapshotProperties", "snapshot_id")
         snapshot = self._machine.snapshots.get(snapshot_id)
         if snapshot is None:
             raise VssObjectNotFound(f"GetSnapshotProperties: no shadow copy {snapshot_id}")
@@ -372,13 +410,17 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         succeeded: bool,
     ) -> None:
         """Record whether a component's files were backed up (before BackupComplete)."""
-        kind = enum_argument(
-            VSS_COMPONENT_TYPE, component_type, "SetBackupSucceeded", "component_type"
+        if type(instance_id) is not _UUID:
+            guid_argument(instance_id, "SetBackupSucceeded", "instance_id")
+        kind = component_arguments(
+            "SetBackupSucceeded", writer_id, component_type, logical_path, component_name
         )
+        if type(succeeded) is not bool:
+            succeeded = bool_argument(succeeded, "SetBackupSucceeded", "succeeded")
         entry = self._session.bcd.find_component(
             writer_id, kind, logical_path, component_name, instance_id
         )
-        entry.backup_succeeded = bool(succeeded)
+        entry.backup_succeeded = succeeded
         self._mark(Call.SET_BACKUP_SUCCEEDED, entry)
 
     @requester_call(Call.BACKUP_COMPLETE)
@@ -421,7 +463,10 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         self, source_id: uuid.UUID, object_type: VSS_OBJECT_TYPE | int, force: bool
     ) -> tuple[int, uuid.UUID]:
         """Delete a copy or a set; returns (deleted count, id of the first not deleted or GUID_NULL)."""
+        if type(source_id) is not _UUID:
+            guid_argument(source_id, "DeleteSnapshots", "source_id")
         kind = enum_argument(VSS_OBJECT_TYPE, object_type, "DeleteSnapshots", "object_type")
+        bool_argument(force, "DeleteSnapshots", "force")
         return self._machine.delete_snapshots(source_id, kind, self._session)
 
     @requester_call(Call.GET_SESSION_ID)

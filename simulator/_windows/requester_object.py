@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import uuid
 import weakref
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -249,8 +250,10 @@ class RequesterObject:
             seen = "this BCD says selectComponents=no"
         elif requirement is Requirement.WRITER_RUNNING:
             writer_id = args[0] if args else None
-            if session.writer_lookup.of_class(session.writers, writer_id):
-                return
+            if type(writer_id) is not uuid.UUID or session.writer_lookup.of_class(
+                session.writers, writer_id
+            ):
+                return  # an argument of the wrong kind is refused by the body (E_INVALIDARG)
             seen = f"writer {writer_id} did not answer GatherWriterMetadata"
         elif requirement is Requirement.CALLER_MAY_BACK_UP:
             if self._machine.may_back_up():
@@ -271,6 +274,8 @@ class RequesterObject:
             seen = f"{len(self._machine.restores)} restore sessions are in progress, at most {cap}"
         elif requirement is Requirement.TARGET_INSTANCE_RUNNING:
             target = args[5] if len(args) > 5 else GUID_NULL
+            if not isinstance(target, uuid.UUID) or not isinstance(args[0], uuid.UUID):
+                return  # an argument of the wrong kind is refused by the body (E_INVALIDARG)
             ws = session.writers.get(target)
             if target == GUID_NULL or (ws is not None and ws.core.writer_id == args[0]):
                 return

@@ -4,13 +4,17 @@ Components Document, before PreRestore (docs/reference.md §3.3 row 6, §3.6, §
 Each names a component explicitly included at backup (writer class, type, logical path, name);
 one the BCD does not hold is VSS_E_OBJECT_NOT_FOUND. What they set is what the writer reads in
 OnPreRestore and OnPostRestore through IVssComponent(Ex).
+
+Every argument is checked before the document is searched: a GUID, a BOOL (a bool or an int), a
+string (None where the method takes none) or an enum member of the wrong kind is E_INVALIDARG
+naming the method and the argument ([INF], docs/design.md; ``arguments``).
 """
 
 from __future__ import annotations
 
 import uuid
 
-from .._documents.backup_document import ComponentEntry, RestoreSubcomponent, RollForward
+from .._documents.backup_document import RestoreSubcomponent, RollForward
 from .._documents.writer_metadata import ComponentMetadata, FileDescriptor
 from .._rules.calls import Call
 from .._vocabulary.enums import (
@@ -20,13 +24,33 @@ from .._vocabulary.enums import (
     VSS_ROLLFORWARD_TYPE,
 )
 from .._vocabulary.errors import VssInvalidArg, VssObjectNotFound
-from .arguments import enum_argument
+from .arguments import (
+    bool_argument,
+    component_arguments,
+    enum_argument,
+    guid_argument,
+    optional_text_argument,
+    text_argument,
+)
 from .requester_object import requester_call
 from .status_and_restore import StatusAndRestoreCalls
 
 __all__ = ["RestoreCalls"]
 
 _MOVE = VSS_BACKUP_SCHEMA.VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE
+_UUID = uuid.UUID
+
+
+def _file_set_arguments(
+    method: str, path: object, filespec: object, recursive: object, target: str, to: object
+) -> bool:
+    """``recursive`` as a BOOL, once a file set (path, filespec, recursive) and where it goes
+    (the argument ``target``) are checked: strings and a BOOL, else E_INVALIDARG."""
+    text_argument(path, method, "path")
+    text_argument(filespec, method, "filespec")
+    deep = bool_argument(recursive, method, "recursive")
+    text_argument(to, method, target)
+    return deep
 
 
 class RestoreCalls(StatusAndRestoreCalls):
@@ -65,7 +89,12 @@ class RestoreCalls(StatusAndRestoreCalls):
     ) -> None:
         """SetSelectedForRestore that may move the component to another running instance of its
         writer class; GUID_NULL is plain SetSelectedForRestore (§3.6)."""
-        entry = self._component(writer_id, component_type, logical_path, component_name)
+        method = "SetSelectedForRestoreEx"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        selected = bool_argument(selected, method, "selected")
+        if instance_id is not GUID_NULL:
+            guid_argument(instance_id, method, "instance_id")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
         if instance_id != GUID_NULL and instance_id != entry.instance_id:
             target = self._session.writers[instance_id]
             schema = target.metadata.backup_schema if target.metadata else VSS_BACKUP_SCHEMA(0)
@@ -77,7 +106,7 @@ class RestoreCalls(StatusAndRestoreCalls):
                     "§3.6)"
                 )
             self._session.restore_instances[entry.instance_id] = instance_id
-        entry.selected_for_restore = bool(selected)
+        entry.selected_for_restore = selected
 
     @requester_call(Call.ADD_RESTORE_SUBCOMPONENT)
     def AddRestoreSubcomponent(
@@ -93,7 +122,14 @@ class RestoreCalls(StatusAndRestoreCalls):
         """Restore one subcomponent of a selected component set on its own; the subcomponent
         must be selectable for restore (§3.6, §7.4)."""
         method = "AddRestoreSubcomponent"
-        entry = self._component(writer_id, component_type, logical_path, component_name)
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        # None or "" is refused below, once the component is found (a subcomponent needs both).
+        if subcomponent_logical_path is not None:
+            text_argument(subcomponent_logical_path, method, "subcomponent_logical_path")
+        if subcomponent_name is not None:
+            text_argument(subcomponent_name, method, "subcomponent_name")
+        repair = bool_argument(repair, method, "repair")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
         if not subcomponent_logical_path or not subcomponent_name:
             raise VssInvalidArg(f"{method}: a subcomponent needs a logical path and a name")
         sub = self._live_component(
@@ -106,19 +142,8 @@ class RestoreCalls(StatusAndRestoreCalls):
                 "(docs/reference.md §7.4)"
             )
         entry.restore_subcomponents.append(
-            RestoreSubcomponent(subcomponent_logical_path, subcomponent_name, bool(repair))
+            RestoreSubcomponent(subcomponent_logical_path, subcomponent_name, repair)
         )
-
-    def _entry(
-        self,
-        method: str,
-        writer_id: uuid.UUID,
-        component_type: object,
-        path: str | None,
-        name: str,
-    ) -> ComponentEntry:
-        kind = enum_argument(VSS_COMPONENT_TYPE, component_type, method, "component_type")
-        return self._session.bcd.find_component(writer_id, kind, path, name)
 
     @requester_call(Call.SET_RESTORE_OPTIONS)
     def SetRestoreOptions(
@@ -130,9 +155,10 @@ class RestoreCalls(StatusAndRestoreCalls):
         options: str,
     ) -> None:
         """Writer-specific restore options (IVssComponent::GetRestoreOptions)."""
-        entry = self._entry(
-            "SetRestoreOptions", writer_id, component_type, logical_path, component_name
-        )
+        method = "SetRestoreOptions"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        options = text_argument(options, method, "options")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
         entry.restore_options = options
 
     @requester_call(Call.SET_ADDITIONAL_RESTORES)
@@ -145,10 +171,11 @@ class RestoreCalls(StatusAndRestoreCalls):
         additional_restores: bool,
     ) -> None:
         """Whether more restores of the component follow (incremental or differential)."""
-        entry = self._entry(
-            "SetAdditionalRestores", writer_id, component_type, logical_path, component_name
-        )
-        entry.additional_restores = bool(additional_restores)
+        method = "SetAdditionalRestores"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        more = bool_argument(additional_restores, method, "additional_restores")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
+        entry.additional_restores = more
 
     @requester_call(Call.ADD_NEW_TARGET)
     def AddNewTarget(
@@ -165,22 +192,26 @@ class RestoreCalls(StatusAndRestoreCalls):
         """Restore a file set of the component to ``alternate_path``; (path, filespec,
         recursive) must be one of the component's file sets (§3.6)."""
         method = "AddNewTarget"
-        entry = self._entry(method, writer_id, component_type, logical_path, component_name)
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        recursive = _file_set_arguments(
+            method, path, filespec, recursive, "alternate_path", alternate_path
+        )
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
         live = self._live_component(
             method, writer_id, entry.component_type, entry.logical_path, entry.component_name
         )
         file_sets = [*live.files, *live.database_files, *live.database_log_files]
         if not any(
             (f.path.rstrip("\\").lower(), f.filespec.lower(), f.recursive)
-            == (path.rstrip("\\").lower(), filespec.lower(), bool(recursive))
+            == (path.rstrip("\\").lower(), filespec.lower(), recursive)
             for f in file_sets
         ):
             raise VssObjectNotFound(
-                f"{method}: ({path!r}, {filespec!r}, recursive={bool(recursive)}) is not a file "
+                f"{method}: ({path!r}, {filespec!r}, recursive={recursive}) is not a file "
                 f"set of component {component_name!r}; its file sets are "
                 + ", ".join(f"({f.path!r}, {f.filespec!r}, {f.recursive})" for f in file_sets)
             )
-        entry.new_targets.append(FileDescriptor(path, filespec, bool(recursive), alternate_path))
+        entry.new_targets.append(FileDescriptor(path, filespec, recursive, alternate_path))
 
     @requester_call(Call.ADD_ALTERNATIVE_LOCATION_MAPPING)
     def AddAlternativeLocationMapping(
@@ -195,11 +226,14 @@ class RestoreCalls(StatusAndRestoreCalls):
         destination: str,
     ) -> None:
         """Where the requester restored files it could not put back in place (§7.3)."""
-        entry = self._entry(
-            "AddAlternativeLocationMapping", writer_id, component_type, logical_path, component_name
+        method = "AddAlternativeLocationMapping"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        recursive = _file_set_arguments(
+            method, path, filespec, recursive, "destination", destination
         )
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
         entry.alternate_location_mappings.append(
-            FileDescriptor(path, filespec, bool(recursive), destination)
+            FileDescriptor(path, filespec, recursive, destination)
         )
 
     @requester_call(Call.SET_AUTHORITATIVE_RESTORE)
@@ -212,10 +246,11 @@ class RestoreCalls(StatusAndRestoreCalls):
         authoritative: bool,
     ) -> None:
         """Mark the restore authoritative for a replicated store (IVssBackupComponentsEx2)."""
-        entry = self._entry(
-            "SetAuthoritativeRestore", writer_id, component_type, logical_path, component_name
-        )
-        entry.authoritative_restore = bool(authoritative)
+        method = "SetAuthoritativeRestore"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        authoritative = bool_argument(authoritative, method, "authoritative")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
+        entry.authoritative_restore = authoritative
 
     @requester_call(Call.SET_ROLL_FORWARD)
     def SetRollForward(
@@ -230,11 +265,15 @@ class RestoreCalls(StatusAndRestoreCalls):
         """How far the restore rolls forward; a partial roll-forward needs its point
         (IVssBackupComponentsEx2, [INF] E_INVALIDARG without one)."""
         method = "SetRollForward"
+        component = component_arguments(
+            method, writer_id, component_type, logical_path, component_name
+        )
         kind = enum_argument(VSS_ROLLFORWARD_TYPE, roll_forward_type, method, "roll_forward_type")
-        if kind is VSS_ROLLFORWARD_TYPE.VSS_RF_PARTIAL and not roll_forward_point:
+        point = optional_text_argument(roll_forward_point, method, "roll_forward_point")
+        if kind is VSS_ROLLFORWARD_TYPE.VSS_RF_PARTIAL and not point:
             raise VssInvalidArg(f"{method}: VSS_RF_PARTIAL needs a roll-forward point")
-        entry = self._entry(method, writer_id, component_type, logical_path, component_name)
-        entry.roll_forward = RollForward(kind, roll_forward_point)
+        entry = self._session.bcd.find_component(writer_id, component, logical_path, component_name)
+        entry.roll_forward = RollForward(kind, point)
 
     @requester_call(Call.SET_RESTORE_NAME)
     def SetRestoreName(
@@ -246,7 +285,8 @@ class RestoreCalls(StatusAndRestoreCalls):
         restore_name: str,
     ) -> None:
         """A new logical name for the component being restored (IVssBackupComponentsEx2)."""
-        entry = self._entry(
-            "SetRestoreName", writer_id, component_type, logical_path, component_name
-        )
+        method = "SetRestoreName"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        restore_name = text_argument(restore_name, method, "restore_name")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
         entry.restore_name = restore_name

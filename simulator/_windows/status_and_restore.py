@@ -1,5 +1,10 @@
 """IVssBackupComponents methods on writer status, the Backup Components Document and restore
-(docs/reference.md §3.2 rows 13, 18; §3.3)."""
+(docs/reference.md §3.2 rows 13, 18; §3.3).
+
+Policies where the documentation is silent ([INF], docs/design.md):
+* The arguments that name a component are checked before the document is searched
+  (``arguments.component_arguments``).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from .._rules.versions import METHOD_INTRODUCED, has_method
 from .._service.records import Session
 from .._vocabulary.enums import VSS_COMPONENT_TYPE, VSS_FILE_RESTORE_STATUS, VSS_WRITER_STATE
 from .._vocabulary.errors import VssNotImplemented, VssObjectNotFound
-from .arguments import enum_argument
+from .arguments import bool_argument, component_arguments, enum_argument
 from .async_operation import IVssAsync
 from .requester_object import RequesterObject, requester_call
 from .writer_status import VssWriterStatus, VssWriterStatusEx
@@ -129,12 +134,6 @@ class StatusAndRestoreCalls(RequesterObject):
         """The BCD as XML, to keep for a restore (§3.2 row 18)."""
         return self._session.bcd.to_xml()
 
-    def _component(
-        self, writer_id: uuid.UUID, component_type: int, logical_path: str | None, name: str
-    ) -> ComponentEntry:
-        kind = enum_argument(VSS_COMPONENT_TYPE, component_type, "", "component_type")
-        return self._session.bcd.find_component(writer_id, kind, logical_path, name)
-
     # -- requester obligations Windows does not check (docs/reference.md §3.2 row 16, §3.3 row 9)
 
     def _mark(self, call: Call, entry: ComponentEntry) -> None:
@@ -175,9 +174,12 @@ class StatusAndRestoreCalls(RequesterObject):
         selected: bool,
     ) -> None:
         """Select a component backed up explicitly; its writer must be running (§3.3 row 6)."""
-        self._component(
-            writer_id, component_type, logical_path, component_name
-        ).selected_for_restore = bool(selected)
+        method = "SetSelectedForRestore"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        if type(selected) is not bool:
+            selected = bool_argument(selected, method, "selected")
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
+        entry.selected_for_restore = selected
 
     @requester_call(Call.PRE_RESTORE)
     def PreRestore(self) -> IVssAsync:
@@ -194,9 +196,15 @@ class StatusAndRestoreCalls(RequesterObject):
         status: VSS_FILE_RESTORE_STATUS | int,
     ) -> None:
         """How the files of a selected component were restored (§3.3 row 9)."""
-        kind = enum_argument(VSS_FILE_RESTORE_STATUS, status, "SetFileRestoreStatus", "status")
-        entry = self._component(writer_id, component_type, logical_path, component_name)
-        entry.file_restore_status = kind
+        method = "SetFileRestoreStatus"
+        kind = component_arguments(method, writer_id, component_type, logical_path, component_name)
+        restored = (
+            status
+            if type(status) is VSS_FILE_RESTORE_STATUS
+            else enum_argument(VSS_FILE_RESTORE_STATUS, status, method, "status")
+        )
+        entry = self._session.bcd.find_component(writer_id, kind, logical_path, component_name)
+        entry.file_restore_status = restored
         self._mark(Call.SET_FILE_RESTORE_STATUS, entry)
 
     @requester_call(Call.POST_RESTORE)
