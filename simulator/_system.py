@@ -35,10 +35,19 @@ from ._vocabulary.clock import VirtualClock, seconds_to_ticks
 from ._vocabulary.enums import VSS_WRITER_STATE
 from ._vocabulary.errors import VssBadState, VssInvalidArg, VssObjectAlreadyExists
 from ._vocabulary.printing import describe
+from ._windows.arguments import guid_argument
 from ._windows.backup_components import IVssBackupComponents
 from ._windows.writer import CVssWriter
 
 __all__ = ["Volume", "VssSystem", "current_system", "system_of"]
+
+
+def _finite(seconds: float) -> bool:
+    """Whether ``seconds`` is a finite number of seconds (an int too big for a float is not)."""
+    try:
+        return math.isfinite(seconds)
+    except OverflowError:
+        return False
 
 
 def _seconds(method: str, seconds: float) -> int:
@@ -46,7 +55,7 @@ def _seconds(method: str, seconds: float) -> int:
     if (
         not isinstance(seconds, (int, float))
         or isinstance(seconds, bool)
-        or not math.isfinite(seconds)
+        or not _finite(seconds)
         or seconds < 0
     ):
         raise VssInvalidArg(f"{method} takes finite seconds >= 0, got {describe(seconds)}")
@@ -140,16 +149,7 @@ class VssSystem:
     def sleep(self, seconds: float) -> None:
         """Spend virtual seconds: a handler "working", a requester waiting before a retry."""
         __tracebackhide__ = True
-        if (
-            not isinstance(seconds, (int, float))
-            or isinstance(seconds, bool)
-            or not math.isfinite(seconds)
-            or seconds < 0
-        ):
-            raise VssInvalidArg(
-                f"sleep takes a finite number of seconds >= 0, got {describe(seconds)}"
-            )
-        self._machine.scheduler.sleep(seconds_to_ticks(seconds))
+        self._machine.scheduler.sleep(_seconds("sleep", seconds))
 
     def spawn(self, fn: Callable[..., Any], *args: Any, name: str | None = None) -> Task:
         """Start a concurrent task (a requester, usually); it runs under ``run()``."""
@@ -264,6 +264,7 @@ class VssSystem:
         ``OnUnload(False)`` and forgets it. VSS_E_PROVIDER_NOT_REGISTERED for an unknown id,
         VSS_E_PROVIDER_IN_USE for the system provider, a provider of the set in creation, or one
         that answers S_FALSE (docs/reference.md §9)."""
+        provider_id = guid_argument(provider_id, "unregister_provider", "provider_id")
         return self._machine.unregister_provider(provider_id)
 
     @property

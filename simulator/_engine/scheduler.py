@@ -176,10 +176,6 @@ class Scheduler:
         if deadline is not None and self._clock.ticks >= deadline:
             raise DeadlineExceeded()
 
-    def overran(self, task: Task | None) -> bool:
-        """Whether ``task`` is past its deadline now."""
-        return task is not None and task.deadline is not None and self._clock.ticks >= task.deadline
-
     def new_token(self, task: Task) -> int:
         """Start a new wait for ``task``: earlier wake-ups become stale."""
         task.token += 1

@@ -172,8 +172,8 @@ class EventDelivery:
     def _ended(self, ws: WriterInSession, inv: Invocation, result: object, overran: bool) -> bool:
         """A handler returned anything but a plain success: say how it ended."""
         if overran:
-            return self._timed_out(inv.session, ws, inv)
-        if result is True:
+            ok = self._timed_out(inv.session, ws, inv)
+        elif result is True:
             ok = not inv.failed
             inv.result = "true"
             if inv.failed:

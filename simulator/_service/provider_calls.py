@@ -109,8 +109,19 @@ def call_provider(
 
 def notify_load(recorder: TraceRecorder, provider: VssProvider) -> None:
     """OnLoad: the provider is loaded (registered, or its machine entered again). Loading and
-    unloading are not traced: they happen outside every session."""
-    provider.OnLoad(None)
+    unloading are not traced: they happen outside every session. An OnLoad that raises is
+    recorded as a violation of the provider, which stays loaded [INF]: entering a machine or
+    registering a provider never fails for it."""
+    try:
+        provider.OnLoad(None)
+    except GreenletExit:
+        raise
+    except Exception as exc:
+        recorder.violation(
+            ViolationRule.PROVIDER_MISBEHAVED,
+            f"{provider.provider_name}.OnLoad raised {describe(exc)}; it must return S_OK "
+            "(docs/reference.md §9)",
+        )
 
 
 def notify_unload(recorder: TraceRecorder, provider: VssProvider, force: bool) -> bool:

@@ -135,4 +135,7 @@ def _fresh(error: BaseException) -> BaseException:
     raised.__context__ = error.__context__
     raised.__suppress_context__ = error.__suppress_context__
     raised.__traceback__ = error.__traceback__
+    notes = getattr(error, "__notes__", None)
+    if notes is not None:  # its own list: a note added to what is raised stays off the kept error
+        raised.__notes__ = list(notes)  # type: ignore[attr-defined]
     return raised

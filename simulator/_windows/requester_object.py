@@ -25,6 +25,7 @@ Policies where the documentation is silent ([INF], docs/design.md):
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 import uuid
 import weakref
@@ -90,10 +91,13 @@ def requester_call(
     name = call.value
 
     def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+        signature = inspect.signature(method)
+
         @functools.wraps(method)
         def gate(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
             __tracebackhide__ = True
-            entry, move = self._enter(call, name, needs, args)
+            given = args if not kwargs else _positional(signature, self, args, kwargs)
+            entry, move = self._enter(call, name, needs, given)
             try:
                 result = method(self, *args, **kwargs)
             except VssError as exc:
@@ -114,6 +118,19 @@ def requester_call(
         return gate
 
     return decorate
+
+
+def _positional(
+    signature: inspect.Signature, obj: object, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Any, ...]:
+    """A call's arguments in parameter order, keywords included (the requirement rows read them
+    by position); as given when they do not fit the method (the call itself refuses them)."""
+    try:
+        bound = signature.bind(obj, *args, **kwargs)
+    except TypeError:
+        return args
+    bound.apply_defaults()
+    return tuple(bound.arguments.values())[1:]
 
 
 class RequesterObject:
@@ -274,7 +291,7 @@ class RequesterObject:
             seen = f"{len(self._machine.restores)} restore sessions are in progress, at most {cap}"
         elif requirement is Requirement.TARGET_INSTANCE_RUNNING:
             target = args[5] if len(args) > 5 else GUID_NULL
-            if not isinstance(target, uuid.UUID) or not isinstance(args[0], uuid.UUID):
+            if not isinstance(target, uuid.UUID) or not args or not isinstance(args[0], uuid.UUID):
                 return  # an argument of the wrong kind is refused by the body (E_INVALIDARG)
             ws = session.writers.get(target)
             if target == GUID_NULL or (ws is not None and ws.core.writer_id == args[0]):

@@ -137,3 +137,25 @@ def test_a_service_restart_unloads_and_loads_the_providers(system: VssSystem) ->
         begin_backup(bc)
         system.restart_vss_service()
     assert provider.log == ["OnLoad", "OnUnload(True)", "OnLoad"]
+
+
+class FailingLoad(Lifecycle):
+    """OnLoad raises."""
+
+    def OnLoad(self, callback: object = None) -> None:
+        self.log.append("OnLoad")
+        raise ValueError("provider bug in OnLoad")
+
+
+def test_an_on_load_that_raises_is_a_violation_and_the_provider_stays_loaded() -> None:
+    system = VssSystem(seed=1)
+    with system:
+        provider = FailingLoad()
+        system.register_provider(provider)
+        assert [v.rule for v in system.violations] == [ViolationRule.PROVIDER_MISBEHAVED]
+        assert "OnLoad raised ValueError" in system.violations[0].message
+        assert PROVIDER_ID in [p.provider_id for p in system.providers]
+    with system:  # entered again: OnLoad again, the machine is entered all the same
+        assert provider.log == ["OnLoad", "OnUnload(True)", "OnLoad"]
+        assert len(system.violations) == 2
+        begin_backup(system.CreateVssBackupComponents()).Release()

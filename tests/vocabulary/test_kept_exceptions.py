@@ -279,3 +279,24 @@ def test_an_error_wait_raised_keeps_none_of_the_callers_frames(
             system.run()
         drop_and_bury(system, refs[0])
         assert one_slot_free(system), "the dead requester's session slot is free"
+
+
+def test_a_note_added_to_what_wait_raised_stays_off_the_kept_error() -> None:
+    with VssSystem(seed=8) as system:
+        make_writer(system, "Vetoing", cls=Vetoing)
+        bc = begin_backup(system.CreateVssBackupComponents())
+        bc.StartSnapshotSet()
+        bc.AddToSnapshotSet("C:\\")
+        bc.PrepareForBackup().Wait()
+        op = bc.DoSnapshotSet()
+        with pytest.raises(VssError):
+            op.Wait()
+        assert op.error is not None
+        op.error.add_note("a note of the kept error")
+        for _ in range(3):
+            with pytest.raises(VssError) as raised:
+                op.Wait()
+            assert raised.value.__notes__ == ["a note of the kept error"]
+            raised.value.add_note("added by the caller")
+        assert op.error.__notes__ == ["a note of the kept error"]
+        bc.Release()

@@ -164,8 +164,20 @@ def test_the_validators() -> None:
         (lambda s: s.events(5), "events"),
         (lambda s: s.spawn(5), "spawn"),
         (lambda s: s.add_volume(5), "add_volume"),
+        (lambda s: s.unregister_provider("not a GUID"), "unregister_provider"),
+        (lambda s: s.sleep(10**400), "sleep"),
+        (lambda s: s.set_flush_time("C:\\", 10**400), "set_flush_time"),
     ],
-    ids=["register_provider", "shut_down_writer", "events", "spawn", "add_volume"],
+    ids=[
+        "register_provider",
+        "shut_down_writer",
+        "events",
+        "spawn",
+        "add_volume",
+        "unregister_provider",
+        "sleep too long for a float",
+        "set_flush_time too long for a float",
+    ],
 )
 def test_the_machine_s_own_calls_refuse_garbage(system: VssSystem, call: Any, named: str) -> None:
     with pytest.raises(VssInvalidArg, match=named):

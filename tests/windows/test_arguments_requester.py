@@ -362,3 +362,29 @@ def test_a_saved_bcd_that_is_not_a_string_is_invalid_arg_and_bad_text_is_invalid
     with pytest.raises(VssInvalidXmlDocument):
         bc.InitializeForRestore("not a document")
     bc.Release()
+
+
+def test_a_requirement_row_reads_keyword_arguments_too(system: VssSystem) -> None:
+    """The WRITER_RUNNING row reads the writer id whether it is given by position or by keyword
+    (docs/reference.md §3.3 row 6)."""
+    make_writer(system, "Writer")
+    bc = drive_to(system.CreateVssBackupComponents(), Phase.RESTORE_METADATA_GATHERED)
+    writer_id = bc.GetWriterMetadata(0)[1].GetIdentity()[1]
+    with pytest.raises(VssObjectNotFound, match="did not answer GatherWriterMetadata"):
+        bc.SetSelectedForRestore(
+            writer_id=uuid.UUID(int=7),
+            component_type=FG,
+            logical_path=None,
+            component_name="Files",
+            selected=True,
+        )
+    bc.SetSelectedForRestore(
+        writer_id=writer_id,
+        component_type=FG,
+        logical_path=None,
+        component_name="Files",
+        selected=True,
+    )
+    with pytest.raises(VssInvalidArg):  # positional-only: Python's own refusal, as E_INVALIDARG
+        bc.SetSelectedForRestoreEx(writer_id=writer_id)  # type: ignore[call-arg]
+    bc.Release()
