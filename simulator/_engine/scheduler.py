@@ -108,7 +108,7 @@ class Scheduler:
         self._hub: greenlet | None = None
         self.current: Task | None = None
         #: the OS thread ident that runs this scheduler
-        self.owner = self._owner = threading.get_ident()
+        self.owner = threading.get_ident()
         self._alive: dict[Task, None] = {}
         self.failed: list[Task] = []
         self._pool: list[greenlet] = []
@@ -339,7 +339,7 @@ class Scheduler:
         hub.switch()
 
     def _require_owner(self, what: str) -> None:
-        if threading.get_ident() != self._owner:
+        if threading.get_ident() != self.owner:
             raise VssBadState(
                 f"{what} was called from OS thread {threading.current_thread().name!r}, which the "
                 "simulator does not schedule; call it from a simulator task or the owning thread"

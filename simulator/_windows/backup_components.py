@@ -47,7 +47,6 @@ from .arguments import (
     enum_argument,
     guid_argument,
     integer_argument,
-    optional_text_argument,
     text_argument,
 )
 from .async_operation import IVssAsync
@@ -258,17 +257,9 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         """Include a component explicitly (component mode only; §3.2 row 7, §7.4)."""
         if type(instance_id) is not _UUID:
             guid_argument(instance_id, "AddComponent", "instance_id")
-        if type(writer_id) is not _UUID:
-            guid_argument(writer_id, "AddComponent", "writer_id")
-        kind = (
-            component_type
-            if type(component_type) is VSS_COMPONENT_TYPE
-            else enum_argument(VSS_COMPONENT_TYPE, component_type, "AddComponent", "component_type")
+        kind = component_arguments(
+            "AddComponent", writer_id, component_type, logical_path, component_name
         )
-        if logical_path is not None and type(logical_path) is not str:
-            optional_text_argument(logical_path, "AddComponent", "logical_path")
-        if type(component_name) is not str:
-            text_argument(component_name, "AddComponent", "component_name")
         session = self._session
         ws = session.writers.get(instance_id)
         if ws is None or (ws.core.writer_id is not writer_id and ws.core.writer_id != writer_id):
