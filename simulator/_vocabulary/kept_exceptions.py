@@ -17,6 +17,7 @@ the note, as ``__tracebackhide__`` leaves them out of pytest's tracebacks.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from types import TracebackType
@@ -43,13 +44,23 @@ def detach(error: BaseException | None) -> None:
         if tb is not None:
             text = _user_frames(tb)
             exc.__traceback__ = None
-            if text and sys.version_info >= (3, 11):
-                exc.add_note(f"{NOTE_HEADER}\n{text}")
+            if text:
+                _note(exc, f"{NOTE_HEADER}\n{text}")
         pending.append(exc.__cause__)
         pending.append(exc.__context__)
         members = getattr(exc, "exceptions", None)
         if isinstance(members, tuple):
             pending.extend(m for m in members if isinstance(m, BaseException))
+
+
+def _note(exc: BaseException, note: str) -> None:
+    """PEP 678's ``add_note``; on Python 3.10, which lacks it, the ``__notes__`` list it makes
+    (pytest and the ``exceptiongroup`` backport print it there too)."""
+    if sys.version_info >= (3, 11):
+        exc.add_note(note)
+        return
+    with contextlib.suppress(AttributeError):  # an exception class with __slots__ keeps none
+        exc.__notes__ = [*getattr(exc, "__notes__", ()), note]  # type: ignore[attr-defined]
 
 
 def _user_frames(tb: TracebackType) -> str:
