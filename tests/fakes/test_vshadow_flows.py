@@ -5,7 +5,6 @@ the requesters as pytest fixtures (``fakes.pytest_fixtures``: ``vshadow``, ``res
 from __future__ import annotations
 
 import pytest
-import tomllib
 
 from fakes import (
     SampleWriter,
@@ -136,6 +135,7 @@ def test_the_capture_fixture_makes_the_machine_current(vss_capture: object) -> N
 
 
 def test_the_fixtures_are_registered_through_an_entry_point() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 on
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     plugins = project["project"]["entry-points"]["pytest11"]
     assert plugins["vss_fakes"] == "fakes.pytest_fixtures"

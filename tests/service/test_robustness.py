@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
+import sys
 import uuid
 import weakref
 from typing import Any
@@ -110,6 +111,9 @@ class WrongThreadFreeze(CVssWriterEx2):
         return True
 
 
+@pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="the notes it reads are PEP 678's, Python 3.11 on"
+)
 def test_a_wrong_thread_writer_failure_says_why_and_chains_the_cause(system: VssSystem) -> None:
     writer = make_writer(system, "My Writer", cls=WrongThreadFreeze)
     bc = prepared(system)
@@ -593,6 +597,7 @@ def test_non_string_backup_options_are_refused_at_the_call(system: VssSystem) ->
 # -- run() reports every failed task -----------------------------------------------------------
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception groups are Python 3.11 on")
 def test_run_reports_every_failed_task(system: VssSystem) -> None:
     def boom(number: int) -> None:
         raise ValueError(f"task {number} failed")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 import traceback
 import uuid
 import weakref
@@ -179,6 +180,7 @@ def test_the_traceback_becomes_a_note_and_the_frames_go() -> None:
     assert "in _raise_with_local" in printed, "pytest and traceback print the note"
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception groups are Python 3.11 on")
 def test_causes_contexts_groups_and_cycles_are_walked() -> None:
     held = [Held() for _ in range(3)]
     refs = [weakref.ref(h) for h in held]
@@ -281,6 +283,7 @@ def test_an_error_wait_raised_keeps_none_of_the_callers_frames(
         assert one_slot_free(system), "the dead requester's session slot is free"
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="add_note is Python 3.11 on")
 def test_a_note_added_to_what_wait_raised_stays_off_the_kept_error() -> None:
     with VssSystem(seed=8) as system:
         make_writer(system, "Vetoing", cls=Vetoing)
