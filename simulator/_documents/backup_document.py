@@ -34,8 +34,8 @@ from .backup_entries import (
     PartialFile,
     RestoreSubcomponent,
     RollForward,
+    ValueRecord,
     WriterComponentsEntry,
-    record_repr,
 )
 from .writer_metadata import FileDescriptor
 
@@ -64,8 +64,10 @@ _BT_UNDEFINED = VSS_BACKUP_TYPE.VSS_BT_UNDEFINED
 _RTYPE_UNDEFINED = VSS_RESTORE_TYPE.VSS_RTYPE_UNDEFINED
 
 
-class BackupComponentsDocument:
+class BackupComponentsDocument(ValueRecord):
     """The requester's Backup Components Document (docs/reference.md §7.3)."""
+
+    _SHOWN = _DOCUMENT_FIELDS
 
     __slots__ = (
         "_backup_type",
@@ -132,17 +134,6 @@ class BackupComponentsDocument:
             self.writers,
             self._restore_type,
         )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, BackupComponentsDocument)
-        return self._values() == other._values()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return record_repr(self, _DOCUMENT_FIELDS)
 
     # -- the index ------------------------------------------------------------------------------
 

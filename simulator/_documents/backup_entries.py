@@ -151,8 +151,32 @@ def record_repr(record: object, names: Iterable[str]) -> str:
     return f"{type(record).__name__}({shown})"
 
 
-class ComponentEntry:
+class ValueRecord:
+    """A mutable record compared by its values, as the attrs classes it replaces were: equal to
+    another of its class with equal ``_values()``, unhashable, shown with its ``_SHOWN`` fields."""
+
+    __slots__ = ()
+    _SHOWN: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, ValueRecord)
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return record_repr(self, self._SHOWN)
+
+
+class ComponentEntry(ValueRecord):
     """One explicitly included component in the BCD, with every per-component field (§7.3)."""
+
+    _SHOWN = COMPONENT_FIELDS
 
     __slots__ = (
         "_alternate_location_mappings",
@@ -424,21 +448,12 @@ class ComponentEntry:
             self.restore_name,
         )
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, ComponentEntry)
-        return self._values() == other._values()
 
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return record_repr(self, COMPONENT_FIELDS)
-
-
-class WriterComponentsEntry:
+class WriterComponentsEntry(ValueRecord):
     """The components of one writer instance (``WRITER_COMPONENTS``); once there are more than a
     few, an index of them by (logical path, name) follows ``components`` as it grows."""
+
+    _SHOWN = ("instance_id", "writer_id", "instance_name", "backup_schema", "components")
 
     __slots__ = (
         "_backup_schema",
@@ -529,17 +544,4 @@ class WriterComponentsEntry:
             self.instance_name,
             self._backup_schema,
             self.components,
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, WriterComponentsEntry)
-        return self._values() == other._values()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return record_repr(
-            self, ("instance_id", "writer_id", "instance_name", "backup_schema", "components")
         )
