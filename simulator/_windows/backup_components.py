@@ -71,6 +71,12 @@ _DIFFERENTIAL_AND_PLEX = int(
 )
 _CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
 _UUID = uuid.UUID
+#: Members read on the hot path (an enum member read from its class is a slow lookup).
+_SET_BACKUP_SUCCEEDED = Call.SET_BACKUP_SUCCEEDED
+_BACKUP_SUCCEEDED_NOT_SET = ViolationRule.BACKUP_SUCCEEDED_NOT_SET
+_BACKUP_COMPLETE = Call.BACKUP_COMPLETE
+_CREATED = Phase.CREATED
+_RELEASED = Phase.RELEASED
 
 
 def selectable_ancestor(
@@ -418,11 +424,11 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     def BackupComplete(self) -> IVssAsync:
         """Send BackupComplete; the BCD becomes read-only for writers (§3.2 row 17). A component
         without SetBackupSucceeded is recorded as a violation of the requester (row 16)."""
-        if self._session.select_components:
+        if self._session.bcd.select_components:
             self._report_unmarked(
-                Call.SET_BACKUP_SUCCEEDED,
-                ViolationRule.BACKUP_SUCCEEDED_NOT_SET,
-                lambda entry: True,
+                _SET_BACKUP_SUCCEEDED,
+                _BACKUP_SUCCEEDED_NOT_SET,
+                None,
                 "before BackupComplete (docs/reference.md §3.2 row 16): the writer reads "
                 "GetBackupSucceeded() as false and treats the backup as failed",
             )

@@ -30,6 +30,24 @@ __all__ = ["StatusAndRestoreCalls"]
 
 #: The requester obligations Windows does not check, one bit each on the component entry.
 _MARKS = {Call.SET_BACKUP_SUCCEEDED: 1, Call.SET_FILE_RESTORE_STATUS: 2}
+#: How the violation of an obligation not met begins.
+_UNMARKED_HEAD = {call: f"{call.value} was not called for component " for call in _MARKS}
+#: The text of the writer class ids named in those violations: making a GUID's text is slow and
+#: the same writers recur session after session. Bounded: cleared when full.
+_GUID_TEXTS: dict[uuid.UUID, str] = {}
+_GUID_TEXTS_KEPT = 1024
+
+
+def _guid_text(value: uuid.UUID) -> str:
+    """``str(value)``, kept for the next time when ``value`` is a GUID."""
+    text = _GUID_TEXTS.get(value) if type(value) is uuid.UUID else None
+    if text is None:
+        text = str(value)
+        if type(value) is uuid.UUID:
+            if len(_GUID_TEXTS) >= _GUID_TEXTS_KEPT:
+                _GUID_TEXTS.clear()
+            _GUID_TEXTS[value] = text
+    return text
 
 
 class StatusAndRestoreCalls(RequesterObject):
@@ -145,22 +163,35 @@ class StatusAndRestoreCalls(RequesterObject):
         self,
         call: Call,
         rule: ViolationRule,
-        applies: Callable[[ComponentEntry], bool],
+        applies: Callable[[ComponentEntry], bool] | None,
         why: str,
     ) -> None:
-        """A violation of the requester for every component ``applies`` to that ``call`` was not
-        made for."""
+        """A violation of the requester for every component ``applies`` to (every component when
+        it is None) that ``call`` was not made for."""
         bit = _MARKS[call]
         session = self._session
-        for writer in session.bcd.writers:
-            for entry in writer.components:
-                if not entry.requester_marks & bit and applies(entry):
-                    self._machine.violation(
-                        rule,
-                        f"{call.value} was not called for component {entry.component_name!r} "
-                        f"(logical path {entry.logical_path!r}) of writer {entry.writer_id} " + why,
-                        session=session,
-                    )
+        unmarked = [
+            entry
+            for writer in session.bcd.writers
+            for entry in writer.components
+            if not entry.requester_marks & bit and (applies is None or applies(entry))
+        ]
+        if not unmarked:
+            return
+        recorder = self._machine.recorder
+        # One thread records them all: its label is looked up once.
+        thread = recorder.thread_label()
+        session_id = session.session_id
+        head = _UNMARKED_HEAD[call]
+        tail = " " + why
+        for entry in unmarked:
+            recorder.violation(
+                rule,
+                f"{head}{entry.component_name!r} (logical path {entry.logical_path!r}) of writer "
+                f"{_guid_text(entry.writer_id)}{tail}",
+                session_id=session_id,
+                thread=thread,
+            )
 
     # -- restore (§3.3) --------------------------------------------------------------------------
 
