@@ -60,6 +60,7 @@ _DOCUMENT_FIELDS = (
     "writers",
     "restore_type",
 )
+_UUID = uuid.UUID
 _BT_UNDEFINED = VSS_BACKUP_TYPE.VSS_BT_UNDEFINED
 _RTYPE_UNDEFINED = VSS_RESTORE_TYPE.VSS_RTYPE_UNDEFINED
 
@@ -100,7 +101,7 @@ class BackupComponentsDocument(ValueRecord):
         self.snapshot_set_id = snapshot_set_id
         self.writers: list[WriterComponentsEntry] = [] if writers is None else writers
         self.restore_type = restore_type
-        self._by_instance: dict[uuid.UUID, WriterComponentsEntry] = {}
+        self._by_instance: dict[int, WriterComponentsEntry] = {}
         self._by_class: dict[uuid.UUID, list[WriterComponentsEntry]] = {}
         #: how long ``writers`` was when each index was made (made again when it differs)
         self._indexed = 0
@@ -137,14 +138,17 @@ class BackupComponentsDocument(ValueRecord):
 
     # -- the index ------------------------------------------------------------------------------
 
-    def _index(self) -> dict[uuid.UUID, WriterComponentsEntry]:
-        """The entries by instance id, indexed again when ``writers`` changed length."""
+    def _index(self) -> dict[int, WriterComponentsEntry]:
+        """The entries by the integer of their instance id (an int hashes in C, a UUID in
+        Python), indexed again when ``writers`` changed length."""
         by_instance = self._by_instance
         writers = self.writers
         if self._indexed != len(writers):
             by_instance.clear()
             for entry in writers:
-                by_instance.setdefault(entry.instance_id, entry)
+                instance_id = entry.instance_id
+                if isinstance(instance_id, _UUID):
+                    by_instance.setdefault(instance_id.int, entry)
             self._indexed = len(writers)
         return by_instance
 
@@ -153,7 +157,9 @@ class BackupComponentsDocument(ValueRecord):
         writers = self.writers
         count = len(writers)
         if self._indexed == count:
-            self._by_instance[entry.instance_id] = entry
+            instance_id = entry.instance_id
+            if isinstance(instance_id, _UUID):
+                self._by_instance[instance_id.int] = entry
             self._indexed += 1
         if self._classed == count and count:
             self._by_class.setdefault(entry.writer_id, []).append(entry)
@@ -167,7 +173,13 @@ class BackupComponentsDocument(ValueRecord):
         if self._classed != len(writers):
             by_class = self._by_class
             by_class.clear()
-            for entry in self._index().values():
+            seen: set[object] = set()
+            for entry in writers:
+                instance_id = entry.instance_id
+                key = instance_id.int if isinstance(instance_id, _UUID) else (instance_id,)
+                if key in seen:
+                    continue  # a second entry of one instance is never found
+                seen.add(key)
                 by_class.setdefault(entry.writer_id, []).append(entry)
             self._classed = len(writers)
         try:
@@ -181,7 +193,10 @@ class BackupComponentsDocument(ValueRecord):
         self, instance_id: uuid.UUID, writer_id: uuid.UUID, instance_name: str | None = None
     ) -> WriterComponentsEntry:
         """The entry of writer instance ``instance_id``, created when missing."""
-        entry = self._index().get(instance_id)
+        if type(instance_id) is _UUID and self._indexed == len(self.writers):
+            entry = self._by_instance.get(instance_id.int)
+        else:
+            entry = self.writer_entry_or_none(instance_id)
         if entry is not None:
             if entry.writer_id is not writer_id and entry.writer_id != writer_id:
                 raise VssInvalidArg(
@@ -192,10 +207,14 @@ class BackupComponentsDocument(ValueRecord):
 
     def writer_entry_or_none(self, instance_id: uuid.UUID) -> WriterComponentsEntry | None:
         """The entry of writer instance ``instance_id``, or None."""
-        try:
-            return self._index().get(instance_id)
-        except TypeError:  # an unhashable argument names no instance
-            return None
+        if type(instance_id) is _UUID:
+            if self._indexed == len(self.writers):
+                return self._by_instance.get(instance_id.int)
+            return self._index().get(instance_id.int)
+        for entry in self.writers:  # not a GUID: compared, as the index would
+            if entry.instance_id == instance_id:
+                return entry
+        return None
 
     def writer_entry(self, instance_id: uuid.UUID) -> WriterComponentsEntry:
         """The entry of writer instance ``instance_id``; VssObjectNotFound when absent."""

@@ -524,18 +524,27 @@ class WriterComponentsEntry(ValueRecord):
     def add(self, entry: ComponentEntry) -> ComponentEntry:
         """Append ``entry``; a second (logical path, name) raises VssObjectAlreadyExists
         (docs/reference.md §3.2 step 7)."""
-        if self.component_named(entry.logical_path, entry.component_name) is not None:
-            raise VssObjectAlreadyExists(
-                f"AddComponent: component {entry.component_name!r} (logical path"
-                f" {entry.logical_path!r}) of writer instance {self.instance_id} is already in"
-                " the Backup Components Document"
-            )
         components = self.components
+        path = entry.logical_path
+        name = entry.component_name
+        if len(components) <= _SCAN_AT_MOST:
+            for other in components:
+                if other.component_name == name and other.logical_path == path:
+                    raise self._already_there(entry)
+        elif self.component_named(path, name) is not None:
+            raise self._already_there(entry)
         components.append(entry)
         index = self._by_name
         if index is not None and len(index) == len(components) - 1:
-            index[(entry.logical_path, entry.component_name)] = entry
+            index[(path, name)] = entry
         return entry
+
+    def _already_there(self, entry: ComponentEntry) -> VssObjectAlreadyExists:
+        return VssObjectAlreadyExists(
+            f"AddComponent: component {entry.component_name!r} (logical path"
+            f" {entry.logical_path!r}) of writer instance {self.instance_id} is already in"
+            " the Backup Components Document"
+        )
 
     def _values(self) -> tuple[object, ...]:
         return (

@@ -390,8 +390,16 @@ class IVssComponent:
         return (f.hr, f.hr_application, f.message, 0)
 
 
+#: The lease of a writer view that has handed out no component view yet (never changed: the
+#: first component view gets a lease of its own), and of one expired before it handed out any.
+_LIVE = [True]
+_EXPIRED = [False]
+
+
 class IVssWriterComponents:
     """The components of one writer instance as handed to a handler or to the requester."""
+
+    __slots__ = ("_lease", "_report", "access", "writer_entry")
 
     def __init__(
         self,
@@ -402,7 +410,8 @@ class IVssWriterComponents:
         self.writer_entry = writer_entry
         self.access = access
         self._report = report
-        self._lease = [True]
+        #: shared with the component views it hands out (made with the first of them)
+        self._lease = _LIVE
 
     def __repr__(self) -> str:
         return f"<IVssWriterComponents {self.writer_entry.writer_id} in {self.access.value}>"
@@ -410,7 +419,11 @@ class IVssWriterComponents:
     def expire(self) -> None:
         """The handler this view was handed to has returned: its setters (and those of the
         component views it gave out) are refused from now on [INF]."""
-        self._lease[0] = False
+        lease = self._lease
+        if lease is _LIVE:
+            self._lease = _EXPIRED
+        else:
+            lease[0] = False
 
     def GetComponentCount(self) -> int:
         """The number of explicitly included components."""
@@ -419,7 +432,10 @@ class IVssWriterComponents:
     def GetComponent(self, index: int) -> IVssComponent:
         """A component view with this object's access rules."""
         entry = _pick(self.writer_entry.components, index, "component")
-        return IVssComponent(entry, self.access, self._report, self._lease)
+        lease = self._lease
+        if lease is _LIVE:
+            lease = self._lease = [True]
+        return IVssComponent(entry, self.access, self._report, lease)
 
     def GetWriterInfo(self) -> tuple[uuid.UUID, uuid.UUID]:
         """(instance id, writer id)."""

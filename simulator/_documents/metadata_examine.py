@@ -148,10 +148,14 @@ class ComponentInfos:
 class IVssWMComponent:
     """A read-only component of a WMD (docs/reference.md §7.1)."""
 
+    __slots__ = ("_info", "_info_of", "component")
+
     def __init__(self, component: ComponentMetadata, info: VSS_COMPONENTINFO | None = None) -> None:
         """``info``: the component's VSS_COMPONENTINFO when the caller has it already."""
         self.component = component
-        self._info = None if info is None else (component, info)
+        #: the info made, and the component it was made of (``component`` may be replaced)
+        self._info = info
+        self._info_of = component
 
     def __repr__(self) -> str:
         return (
@@ -161,10 +165,11 @@ class IVssWMComponent:
     def GetComponentInfo(self) -> VSS_COMPONENTINFO:
         """The component's properties and the counts of its file sets and dependencies."""
         component = self.component
-        cached = self._info
-        if cached is None or cached[0] is not component:
-            cached = self._info = (component, component_info(component))
-        return cached[1]
+        info = self._info
+        if info is None or self._info_of is not component:
+            info = self._info = component_info(component)
+            self._info_of = component
+        return info
 
     def GetFile(self, index: int) -> IVssWMFiledesc:
         """A file set of a file-group component."""
@@ -246,11 +251,18 @@ class IVssExamineWriterMetadata:
     def GetComponent(self, index: int) -> IVssWMComponent:
         """A component."""
         metadata = self.metadata
-        component = _pick(metadata.components, index, "component")
+        components = metadata.components
+        if type(index) is int and 0 <= index < len(components):
+            component = components[index]
+        else:
+            component = _pick(components, index, "component")
         infos = self._infos
         if infos is None or infos.metadata is not metadata:
             infos = self._infos = ComponentInfos(metadata)
-        return IVssWMComponent(component, infos.info(index))
+        info = infos._infos[index]
+        if info is None:
+            info = infos.info(index)
+        return IVssWMComponent(component, info)
 
     def GetRestoreMethod(
         self,

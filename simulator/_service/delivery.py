@@ -247,9 +247,11 @@ class EventDelivery:
     @staticmethod
     def components(session: Session, ws: WriterInSession, event: WriterEvent) -> Any:
         """The writer's component view for ``event``'s handler; None outside component mode."""
-        if not session.select_components:
+        bcd = session.bcd
+        if not bcd.select_components:
             return None
-        entry = session.bcd.writer_entry_or_none(ws.core.instance_id)
+        core = ws.core
+        entry = bcd.writer_entry_or_none(core.instance_id)
         if entry is None:
             return None
-        return IVssWriterComponents(entry, _COMPONENT_ACCESS[event], ws.core.report)
+        return IVssWriterComponents(entry, _COMPONENT_ACCESS[event], core.report)

@@ -71,8 +71,14 @@ class WriterLookup(Generic[W]):
 
     def at(self, writers: dict[uuid.UUID, W], index: int) -> W | None:
         """The ``index``-th of ``writers``, or None when there is none at ``index``."""
-        order = self._fresh(writers)
-        if not isinstance(index, int) or not 0 <= index < len(order):
+        order = self._order
+        count = len(order)
+        if count != len(writers) or (count and next(reversed(writers.values())) is not order[-1]):
+            order = self._fresh(writers)
+            count = len(order)
+        if type(index) is int:
+            return order[index] if 0 <= index < count else None
+        if not isinstance(index, int) or not 0 <= index < count:
             return None
         return order[index]
 

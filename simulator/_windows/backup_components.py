@@ -223,9 +223,13 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     @requester_call(Call.GET_WRITER_METADATA)
     def GetWriterMetadata(self, index: int) -> tuple[uuid.UUID, IVssExamineWriterMetadata]:
         """(instance id, metadata) of the ``index``-th writer."""
-        ws = self._writer_at(index)
-        assert ws.examine is not None
-        return ws.core.instance_id, ws.examine
+        session = self._session
+        ws = session.writer_lookup.at(session.writers, index)
+        if ws is None:
+            raise self._no_writer_at(index)
+        examine = ws.examine
+        assert examine is not None
+        return ws.core.instance_id, examine
 
     @requester_call(Call.GET_WRITER_METADATA_EX)
     def GetWriterMetadataEx(
@@ -242,10 +246,13 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         session = self._session
         ws = session.writer_lookup.at(session.writers, index)
         if ws is None:
-            raise VssObjectNotFound(
-                f"no writer metadata at index {index!r}; there are {len(session.writers)}"
-            )
+            raise self._no_writer_at(index)
         return ws
+
+    def _no_writer_at(self, index: object) -> VssObjectNotFound:
+        return VssObjectNotFound(
+            f"no writer metadata at index {index!r}; there are {len(self._session.writers)}"
+        )
 
     @requester_call(Call.FREE_WRITER_METADATA)
     def FreeWriterMetadata(self) -> None:
