@@ -113,6 +113,8 @@ class VssSystem:
         self._faults = MachineFaults(self._machine, self._coordinator)
         #: the requester objects made on this machine, in creation order (restart_vss_service)
         self._objects: list[weakref.ref[IVssBackupComponents]] = []
+        #: the length at which CreateVssBackupComponents drops the collected objects' refs
+        self._objects_pruned_at = 8
         self.add_volume("C:\\")
 
     def __repr__(self) -> str:
@@ -356,8 +358,13 @@ class VssSystem:
     def CreateVssBackupComponents(self) -> IVssBackupComponents:
         """A new single-use requester object (docs/reference.md §3.1)."""
         bc = IVssBackupComponents(self._coordinator)
-        self._objects = [ref for ref in self._objects if ref() is not None]
-        self._objects.append(weakref.ref(bc))
+        objects = self._objects
+        if len(objects) >= self._objects_pruned_at:
+            # The objects collected are dropped once the list has doubled since the last time:
+            # the list stays within twice the live objects, at a constant cost per object.
+            objects = self._objects = [ref for ref in objects if ref() is not None]
+            self._objects_pruned_at = 2 * len(objects) + 8
+        objects.append(weakref.ref(bc))
         return bc
 
     # -- machine faults (simulator/_service/machine_faults.py, docs/field-failures.md) ----------

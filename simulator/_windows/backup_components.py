@@ -186,12 +186,26 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     ) -> None:
         """Component mode, bootable system state, backup type, partial files (§3.2)."""
         method = "SetBackupState"
-        components = bool_argument(select_components, method, "select_components")
-        bootable = bool_argument(
-            backup_bootable_system_state, method, "backup_bootable_system_state"
+        components = (
+            select_components
+            if type(select_components) is bool
+            else bool_argument(select_components, method, "select_components")
         )
-        kind = enum_argument(VSS_BACKUP_TYPE, backup_type, method, "backup_type")
-        partial = bool_argument(partial_file_support, method, "partial_file_support")
+        bootable = (
+            backup_bootable_system_state
+            if type(backup_bootable_system_state) is bool
+            else bool_argument(backup_bootable_system_state, method, "backup_bootable_system_state")
+        )
+        kind = (
+            backup_type
+            if type(backup_type) is VSS_BACKUP_TYPE
+            else enum_argument(VSS_BACKUP_TYPE, backup_type, method, "backup_type")
+        )
+        partial = (
+            partial_file_support
+            if type(partial_file_support) is bool
+            else bool_argument(partial_file_support, method, "partial_file_support")
+        )
         bcd = self._session.bcd
         bcd.select_components = components
         bcd.bootable_system_state = bootable
@@ -360,7 +374,8 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     @requester_call(Call.ADD_TO_SNAPSHOT_SET)
     def AddToSnapshotSet(self, volume: str, provider_id: uuid.UUID = GUID_NULL) -> uuid.UUID:
         """Add one volume to the set; returns the future shadow copy's id (§3.2 row 10)."""
-        volume = text_argument(volume, "AddToSnapshotSet", "volume")
+        if type(volume) is not str:
+            volume = text_argument(volume, "AddToSnapshotSet", "volume")
         if type(provider_id) is not _UUID:
             guid_argument(provider_id, "AddToSnapshotSet", "provider_id")
         machine = self._machine
@@ -496,7 +511,7 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
             # retry, or the burial of a dead requester, must still do it.
             session.released = False
             raise
-        if self._state.phase is Phase.CREATED:
+        if self._state.phase is _CREATED:
             return
         coordinator = self._coordinator
         self._run_now("Release", lambda: coordinator.release(session))
@@ -510,5 +525,5 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._state.phase is not Phase.RELEASED:
+        if self._state.phase is not _RELEASED:
             self.Release()
