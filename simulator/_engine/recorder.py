@@ -29,6 +29,8 @@ _get_ident = threading.get_ident
 _NUMBERED_THREAD = re.compile(r"(Thread|ThreadPoolExecutor|Dummy)-(\d+)")
 
 
+_CALL = TraceKind.CALL
+
 #: Violations kept whatever the ``trace_limit``.
 MIN_VIOLATIONS_KEPT = 100
 
@@ -80,6 +82,19 @@ class TraceRecorder:
         else:
             thread = self.thread_label()
         entry = Entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
+        self.entries.append(entry)
+        return entry
+
+    def call(self, name: str, session_id: uuid.UUID | None) -> Entry:
+        """Append a requester call's record (``record`` of a CALL, which every call makes)."""
+        task = self._scheduler.current
+        if task is not None and task._glet is _getcurrent():
+            thread = task.name
+        elif _get_ident() == self._owner_ident and self._owner.name is self._owner_name:
+            thread = self._owner_label
+        else:
+            thread = self.thread_label()
+        entry = Entry(self._clock.ticks, _CALL, name, session_id, thread, None)
         self.entries.append(entry)
         return entry
 

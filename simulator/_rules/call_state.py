@@ -73,14 +73,6 @@ class RequesterCallState:
             )
         return move
 
-    def record(self, call: Call) -> None:
-        """Remember an admitted call (refusal messages list the calls so far)."""
-        self.history.append(call._value_)
-
-    def called_before(self, call: Call) -> bool:
-        """Whether ``call`` was admitted earlier on this object."""
-        return call.value in self.history
-
     def finished(self, call: Call, move: Move) -> None:
         """A synchronous call returned: move on. The row is read again, since AbortBackup and
         Release may have waited for an operation that moved the phase meanwhile."""

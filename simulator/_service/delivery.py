@@ -107,27 +107,23 @@ class EventDelivery:
         task = self._scheduler.current
         if task is not None and task._glet is not context:
             task = None
+        start = clock.ticks
         inv = Invocation(
-            clock.ticks,
-            session,
-            ws,
-            event.event,
-            event.name,
-            task.name if task is not None else "MainThread",
+            start, session, ws, event.event, event.name, "MainThread" if task is None else task.name
         )
         self._append(inv)
         key = (self._owner, context)  # handlers run on the scheduler's own thread
         active = core.active
         active[key] = inv
         handler = core.handlers[event.name]
-        outer: int | None = None
-        overran = False
-        limit = 0
-        if task is not None:
+        if task is None:
+            limit = outer = None
+        else:
             outer = task.deadline
-            if deadline is None:
-                deadline = clock.ticks + HANDLER_WINDOW_TICKS
-            task.deadline = limit = deadline if outer is None or deadline < outer else outer
+            limit = start + HANDLER_WINDOW_TICKS if deadline is None else deadline
+            if outer is not None and outer < limit:
+                limit = outer
+            task.deadline = limit
         try:
             try:
                 result = handler() if arg is NO_ARGUMENT else handler(arg)
@@ -135,28 +131,28 @@ class EventDelivery:
                 active.pop(key, None)
                 inv.end_ticks = now = clock.ticks
                 if task is not None:
-                    overran = now >= limit
                     task.deadline = outer
         except GreenletExit:
             raise  # the machine is closing: the task ends here
         except BaseException as exc:
-            if overran or isinstance(exc, DeadlineExceeded):
+            if (limit is not None and now >= limit) or isinstance(exc, DeadlineExceeded):
                 ok = self._timed_out(session, ws, inv)
             else:
                 ok = self._raised(core, ws, inv, exc)
                 if not isinstance(exc, Exception) and session.escaped is None:
                     session.escaped = exc
         else:
-            if result is True and not overran and not inv.failed:
+            if result is True and (limit is None or now < limit) and not inv.failed:
                 ok = True
                 inv.result = "true"
             else:
-                ok = self._ended(ws, inv, result, overran)
-        if arg is not NO_ARGUMENT and type(arg) is IVssWriterComponents:
+                ok = self._ended(ws, inv, result, limit is not None and now >= limit)
+        if type(arg) is IVssWriterComponents:
             arg.expire()  # a view kept past its handler takes no more writes
         del inv.session, inv.ws  # the trace keeps plain values, not the live session
-        outcome = event.outcomes[ws.state] or outcome  # the state may have moved meanwhile
-        ws.apply(outcome, ok, event.identify)
+        ws.apply(
+            event.outcomes[ws.state] or outcome, ok, event.identify
+        )  # the state may have moved
         return ok
 
     def _not_delivered(self, session: Session, ws: WriterInSession, event: CompiledEvent) -> bool:

@@ -49,12 +49,10 @@ def backup_participants(session: Session) -> list[WriterInSession]:
         return []
     if not session.select_components:
         return [ws for ws in session.writers.values() if ws.state not in FAILED_STATES]
-    chosen = {entry.instance_id for entry in session.bcd.writers if entry.components}
-    return [
-        ws
-        for instance_id, ws in session.writers.items()
-        if instance_id in chosen and ws.state not in FAILED_STATES
-    ]
+    writers = session.writers
+    chosen = [writers.get(entry.instance_id) for entry in session.bcd.writers if entry.components]
+    included = {ws for ws in chosen if ws is not None and ws.state not in FAILED_STATES}
+    return [ws for ws in writers.values() if ws in included]  # in the order they answered
 
 
 def _target(

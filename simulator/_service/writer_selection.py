@@ -44,6 +44,8 @@ class WriterSelection:
 
     def includes(self, class_id: uuid.UUID, instance_id: uuid.UUID) -> bool:
         """Whether the writer instance takes part in the session."""
+        if self.enabled_classes is None and not (self.disabled_classes or self.disabled_instances):
+            return True  # nothing was left out (and no GUID is hashed to say so)
         if instance_id in self.disabled_instances or class_id in self.disabled_classes:
             return False
         return self.enabled_classes is None or class_id in self.enabled_classes

@@ -27,30 +27,23 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-import uuid
 import weakref
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .. import hresults as hr
-from .._engine.scheduler import Task
+from .._engine.scheduler import Task, current_context
 from .._engine.trace import Entry, TraceKind
 from .._rules.call_state import RequesterCallState
 from .._rules.calls import Call, Move, Phase
-from .._rules.requirements import CALL_REQUIREMENTS, Need, Requirement, explain_need
-from .._rules.versions import METHOD_INTRODUCED, has_method
+from .._rules.requirements import explain_need
 from .._service.coordinator import Coordinator
 from .._service.creation import Cancelled
 from .._service.records import Session
-from .._vocabulary.enums import (
-    GUID_NULL,
-    VSS_COMPONENT_TYPE,
-    VSS_SNAPSHOT_CONTEXT,
-    VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
-)
 from .._vocabulary.errors import VssBadState, VssError, VssInvalidArg
 from .._vocabulary.printing import describe_exception
 from .async_operation import IVssAsync
+from .call_checks import Check, checks_of
 from .writer_status import VssWriterStatusEx
 
 __all__ = ["RequesterObject", "requester_call"]
@@ -58,20 +51,8 @@ __all__ = ["RequesterObject", "requester_call"]
 P = ParamSpec("P")
 R = TypeVar("R")
 S = TypeVar("S", bound="RequesterObject")
-_NO_WRITERS = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_WRITERS)
-_CONTEXTS = frozenset(int(c) for c in VSS_SNAPSHOT_CONTEXT.__members__.values())
-_CONTEXT_ALL = int(VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL)
-_CONTEXT_MODIFIERS = int(
-    VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_TRANSPORTABLE
-    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL
-    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
-)
-_DIFFERENTIAL_AND_PLEX = int(
-    VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_DIFFERENTIAL
-    | VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PLEX
-)
-_CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
 _get_ident = threading.get_ident
+_getcurrent = current_context
 #: Members read on every call (an enum member read from its class is a slow lookup).
 _CALL = TraceKind.CALL
 _GET_SESSION_ID = Call.GET_SESSION_ID
@@ -87,7 +68,7 @@ def requester_call(
     """The gate of one IVssBackupComponents method: the call-order check and the requirements
     before the body, the trace record and the phase move after it."""
 
-    needs = CALL_REQUIREMENTS.get(call)
+    checks = checks_of(call)
     name = call.value
 
     def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
@@ -97,7 +78,7 @@ def requester_call(
         def gate(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
             __tracebackhide__ = True
             given = args if not kwargs else _positional(signature, self, args, kwargs)
-            entry, move = self._enter(call, name, needs, given)
+            entry, move = self._enter(call, name, checks, given)
             try:
                 result = method(self, *args, **kwargs)
             except VssError as exc:
@@ -108,7 +89,7 @@ def requester_call(
                 raise VssInvalidArg(
                     f"{name}: an argument is not of the kind it takes ({describe_exception(exc)})"
                 ) from exc
-            if isinstance(result, IVssAsync):
+            if type(result) is IVssAsync:
                 entry.result = "IVssAsync"
             else:
                 self._state.finished(call, move)
@@ -140,6 +121,7 @@ class RequesterObject:
         self._coordinator = coordinator
         self._machine = machine = coordinator.machine
         self._recorder = machine.recorder
+        self._scheduler = machine.scheduler
         self._state = state = RequesterCallState()
         self._session = session = machine.new_session()
         self._status: list[VssWriterStatusEx] | None = None
@@ -186,13 +168,12 @@ class RequesterObject:
     # -- the gate -------------------------------------------------------------------------------
 
     def _enter(
-        self, call: Call, name: str, needs: tuple[Need, ...] | None, args: tuple[Any, ...]
+        self, call: Call, name: str, checks: tuple[Check, ...], args: tuple[Any, ...]
     ) -> tuple[Entry, Move]:
         """The gate before a method's body: who calls, a scheduling point, the trace record,
-        the call order and the call's rows of ``CALL_REQUIREMENTS``."""
+        the call order and the call's rows of ``CALL_REQUIREMENTS`` (``call_checks``)."""
         __tracebackhide__ = True
-        machine = self._machine
-        scheduler = machine.scheduler
+        scheduler = self._scheduler
         session = self._session
         if _get_ident() != scheduler.owner:
             raise VssBadState(
@@ -200,11 +181,13 @@ class RequesterObject:
                 "which the simulator does not schedule; call IVssBackupComponents from the "
                 "thread that owns the VssSystem or from a simulator task"
             )
-        running = scheduler.running_task()
+        running = scheduler.current
+        if running is not None and running._glet is not _getcurrent():
+            running = None
         if (
             running is not None
-            and running in session.operation_tasks
             and call is not _GET_SESSION_ID
+            and running in session.operation_tasks
         ):
             raise VssBadState(
                 f"{name} was called from inside a handler of this object's own "
@@ -212,11 +195,12 @@ class RequesterObject:
                 "writer's handler must not drive the requester; call it from the requester's "
                 "own task"
             )
+        machine = self._machine
         if machine.burials:
             machine.settle()
         if running is not None:
             scheduler.checkpoint()
-        entry = self._recorder.record(_CALL, name, session.session_id)
+        entry = self._recorder.call(name, session.session_id)
         state = self._state
         try:
             if session.released and call is not _RELEASE and state.phase is not _RELEASED:
@@ -225,93 +209,15 @@ class RequesterObject:
                     "object is single-use; make a new one)"
                 )
             move = state.admit(call)
-            if needs is not None:
-                for need in needs:
-                    self._check(call, need, args)
+            for need, holds in checks:
+                seen = holds(self, args)
+                if seen is not None:
+                    raise explain_need(name, need, seen)
         except VssError as exc:
             entry.result = exc.name
             raise
-        state.record(call)
+        state.history.append(name)
         return entry, move
-
-    def _check(self, call: Call, need: Need, args: tuple[Any, ...]) -> None:
-        """Raise the row's error if ``need`` does not hold now."""
-        session = self._session
-        requirement = need.requirement
-        seen = ""
-        if requirement is Requirement.BACKUP_STATE_SET:
-            if self._state.called_before(Call.SET_BACKUP_STATE):
-                return
-            seen = f"calls so far: {', '.join(self._state.history)}."
-        elif requirement is Requirement.COMPONENT_MODE:
-            if session.select_components:
-                return
-        elif requirement is Requirement.WRITER_STATUS_GATHERED:
-            if self._status is not None:
-                return
-        elif requirement is Requirement.SPECIFIC_CONTEXT:
-            if session.context != _CONTEXT_ALL:
-                return
-        elif requirement is Requirement.NO_SET_IN_CREATION:
-            holder = self._machine.creation_lock.held_by_other(session)
-            if holder is None:
-                return
-            seen = (
-                f"another snapshot set ({holder.snapshot_set_id}) is being created by session "
-                f"{holder.session_id}; only one set may be in creation at a time, from "
-                "StartSnapshotSet until DoSnapshotSet returns. Wait and retry."
-            )
-        elif requirement is Requirement.BACKED_UP_IN_COMPONENT_MODE:
-            if session.select_components:
-                return
-            seen = "this BCD says selectComponents=no"
-        elif requirement is Requirement.WRITER_RUNNING:
-            writer_id = args[0] if args else None
-            if type(writer_id) is not uuid.UUID or session.writer_lookup.of_class(
-                session.writers, writer_id
-            ):
-                return  # an argument of the wrong kind is refused by the body (E_INVALIDARG)
-            seen = f"writer {writer_id} did not answer GatherWriterMetadata"
-        elif requirement is Requirement.CALLER_MAY_BACK_UP:
-            if self._machine.may_back_up():
-                return
-            seen = f"the requester runs as {self._machine.caller!r}"
-        elif requirement is Requirement.METHOD_ON_THIS_VERSION:
-            windows = self._machine.windows
-            if has_method(windows, call.value):
-                return
-            seen = (
-                f"it appeared in Windows Server {METHOD_INTRODUCED[call.value]}; this machine "
-                f"runs Windows Server {windows.name}"
-            )
-        elif requirement is Requirement.RESTORE_SLOT_FREE:
-            cap = self._machine.restore_cap()
-            if len(self._machine.restores) < cap:
-                return
-            seen = f"{len(self._machine.restores)} restore sessions are in progress, at most {cap}"
-        elif requirement is Requirement.TARGET_INSTANCE_RUNNING:
-            target = args[5] if len(args) > 5 else GUID_NULL
-            if not isinstance(target, uuid.UUID) or not args or not isinstance(args[0], uuid.UUID):
-                return  # an argument of the wrong kind is refused by the body (E_INVALIDARG)
-            ws = session.writers.get(target)
-            if target == GUID_NULL or (ws is not None and ws.core.writer_id == args[0]):
-                return
-            seen = f"no running instance {target} of writer class {args[0]}"
-        elif requirement is Requirement.COMPONENT_SELECTED_FOR_RESTORE:
-            try:
-                kind = VSS_COMPONENT_TYPE(args[1])
-                entry = session.bcd.find_component(args[0], kind, args[2], args[3])
-            except (ValueError, VssError):
-                return  # a bad argument or an unknown component is refused by the body
-            if entry.selected_for_restore:
-                return
-            seen = f"component {args[3]!r} is not selected for restore"
-        elif requirement is Requirement.BCD_LOADED:
-            if self._bcd_loaded:
-                return
-        elif requirement is Requirement.RECOVERY_SET_NOT_EMPTY and self._recovery_set:
-            return
-        raise explain_need(call.value, need, seen)
 
     def _start(self, call: Call, body: Callable[[Session], None]) -> IVssAsync:
         """Run ``body`` as an asynchronous operation on its own task."""
