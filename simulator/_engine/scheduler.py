@@ -301,7 +301,8 @@ class Scheduler:
                     if glet is None:
                         if pool:
                             glet = task._glet = pool.pop()
-                            glet.parent = hub
+                            if glet.parent is not hub:
+                                glet.parent = hub
                             self.current = task
                             glet.switch()
                         else:
@@ -309,7 +310,8 @@ class Scheduler:
                             self.current = task
                             glet.switch(self._ref)
                     else:
-                        glet.parent = hub
+                        if glet.parent is not hub:
+                            glet.parent = hub
                         self.current = task
                         glet.switch()
                     self.current = None
