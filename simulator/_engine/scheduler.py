@@ -168,13 +168,17 @@ class Scheduler:
 
     def park(self, task: Task, deadline: int | None = None) -> None:
         """Block ``task`` (the running one) until ``wake`` with its current token, or the deadline."""
-        self._check_deadline(task)
-        if task.deadline is not None and (deadline is None or deadline > task.deadline):
-            deadline = task.deadline
+        limit = task.deadline
+        if limit is not None:
+            if self._clock.ticks >= limit:
+                raise DeadlineExceeded()
+            if deadline is None or deadline > limit:
+                deadline = limit
         if deadline is not None:
             heapq.heappush(self._timers, (deadline, next(self._seq), task, task.token))
         self._switch_to_hub()
-        self._check_deadline(task)
+        if task.deadline is not None:
+            self._check_deadline(task)
 
     def _check_deadline(self, task: Task) -> None:
         deadline = task.deadline
