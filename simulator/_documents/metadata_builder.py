@@ -143,22 +143,22 @@ class IVssCreateWriterMetadata:
         """``previous``: the record of the writer's last Identify (``recording()``), whose calls
         this one may repeat; ignored when it is another writer's or not repeatable."""
         self._identity = identity
-        self._previous: MetadataRecording | None = None
-        self._expected: tuple[Call, ...] | None = None
         self._repeated = 0
-        self._repeatable = True
         if (
             previous is not None
             and previous.calls is not None
             and (previous.identity is identity or previous.identity == identity)
         ):
-            self._previous = previous
-            self._expected = previous.calls
+            self._previous: MetadataRecording | None = previous
+            self._expected: tuple[Call, ...] | None = previous.calls
         else:
+            self._previous = None
+            self._expected = None
             self._start()
 
     def _start(self) -> None:
         """Begin the draft the calls fill in."""
+        self._repeatable = True
         self._calls: list[Call] = []
         self._restore_method: _RestoreArguments | None = None
         self._exclude_files: list[FileDescriptor] = []

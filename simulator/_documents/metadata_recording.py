@@ -111,12 +111,26 @@ def recorded(method: Callable[Concatenate[_R, _P], None]) -> Callable[Concatenat
 
     @functools.wraps(method)
     def record(self: _R, /, *args: _P.args, **kwargs: _P.kwargs) -> None:
+        expected = self._expected
+        if expected is not None:
+            position = self._repeated
+            if not kwargs and position < len(expected):
+                # The common case, without building the call: the same method, the same
+                # argument types (equal values of other types differ), the same values.
+                repeated, kinds, values, keywords = expected[position]
+                if (
+                    repeated is method
+                    and keywords is None
+                    and kinds == tuple(map(type, args))
+                    and values == args
+                ):
+                    self._repeated = position + 1
+                    return
         call: Call
         if kwargs:
             call = (method, (*map(type, args), *map(type, kwargs.values())), args, kwargs)
         else:
             call = (method, tuple(map(type, args)), args, None)
-        expected = self._expected
         if expected is not None:
             position = self._repeated
             if position < len(expected) and expected[position] == call:

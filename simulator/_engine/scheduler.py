@@ -47,6 +47,8 @@ __all__ = ["DeadlineExceeded", "Deadlock", "GreenletExit", "Scheduler", "Task", 
 #: the thread rule checks. Exported so no other module depends on the mechanism.
 current_context = getcurrent
 
+_get_ident = threading.get_ident
+
 
 class Deadlock(RuntimeError):
     """Every task is blocked and no timer is left: the simulation can never go on."""
@@ -85,7 +87,8 @@ class Task:
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
-        self.joiners: list[tuple[Task, int]] = []
+        #: the tasks waiting for this one to end, with their wait's token; None until one waits
+        self.joiners: list[tuple[Task, int]] | None = None
         self.token = 0
         #: virtual time (ticks) after which the code this task runs is given up on, or None
         self.deadline: int | None = None
@@ -112,6 +115,8 @@ class Scheduler:
         self._alive: dict[Task, None] = {}
         self.failed: list[Task] = []
         self._pool: list[greenlet] = []
+        #: what the pooled greenlets hold: the scheduler, weakly (made once)
+        self._ref = weakref.ref(self)
         self._closing = False
 
     # -- creating and identifying tasks -------------------------------------------------------
@@ -163,13 +168,17 @@ class Scheduler:
 
     def park(self, task: Task, deadline: int | None = None) -> None:
         """Block ``task`` (the running one) until ``wake`` with its current token, or the deadline."""
-        self._check_deadline(task)
-        if task.deadline is not None and (deadline is None or deadline > task.deadline):
-            deadline = task.deadline
+        limit = task.deadline
+        if limit is not None:
+            if self._clock.ticks >= limit:
+                raise DeadlineExceeded()
+            if deadline is None or deadline > limit:
+                deadline = limit
         if deadline is not None:
             heapq.heappush(self._timers, (deadline, next(self._seq), task, task.token))
         self._switch_to_hub()
-        self._check_deadline(task)
+        if task.deadline is not None:
+            self._check_deadline(task)
 
     def _check_deadline(self, task: Task) -> None:
         deadline = task.deadline
@@ -191,18 +200,24 @@ class Scheduler:
         """Block until ``task`` ends (or virtual time reaches ``deadline``)."""
         if task.done:
             return
-        me = self.running_task()
+        me = self.current
+        if me is None or me._glet is not getcurrent():
+            # Outside any task: the owner's thread drives the loop until the task ends.
+            if _get_ident() != self.owner:
+                self._require_owner("wait")
+            self.run_until(task, deadline)
+            return
         if me is task:
             raise VssBadState(
                 f"task {task.name!r} would wait for itself to end, which can never happen: "
                 "a handler may not wait for the operation that invoked it"
             )
-        if me is None:
-            self._require_owner("wait")
-            self.run_until(lambda: task.done, deadline)
-            return
         token = self.new_token(me)
-        task.joiners.append((me, token))
+        joiners = task.joiners
+        if joiners is None:
+            task.joiners = [(me, token)]
+        else:
+            joiners.append((me, token))
         self.park(me, deadline)
 
     # -- the loop ------------------------------------------------------------------------------
@@ -262,17 +277,19 @@ class Scheduler:
         self._pool.clear()
         self.failed.clear()
 
-    def run_until(self, done: Callable[[], bool] | None, deadline: int | None) -> None:
-        """Drive the loop from outside any task until ``done()``, the deadline, or no work is left."""
+    def run_until(self, until: Task | None, deadline: int | None) -> None:
+        """Drive the loop from outside any task until the task ``until`` ends, the deadline, or
+        no work is left."""
         if self._hub is not None:
             raise RuntimeError("the scheduler is already running; block from inside a task instead")
-        self._hub = getcurrent()
+        self._hub = hub = getcurrent()
         ready = self._ready
         timers = self._timers
         clock = self._clock
         rng = self._rng
+        pool = self._pool
         try:
-            while done is None or not done():
+            while until is None or not until.done:
                 if ready:
                     n = len(ready)
                     if n == 1:
@@ -282,12 +299,31 @@ class Scheduler:
                         task = ready[i]
                         ready[i] = ready[-1]
                         ready.pop()
-                    self._resume(task)
+                    # Resume the task on its greenlet; a task not started yet takes a pooled
+                    # one (``_worker`` reads its task from ``current``) or a new one.
+                    glet = task._glet
+                    if glet is None:
+                        if pool:
+                            glet = task._glet = pool.pop()
+                            if glet.parent is not hub:
+                                glet.parent = hub
+                            self.current = task
+                            glet.switch()
+                        else:
+                            glet = task._glet = greenlet(_worker, hub)
+                            self.current = task
+                            glet.switch(self._ref)
+                    else:
+                        if glet.parent is not hub:
+                            glet.parent = hub
+                        self.current = task
+                        glet.switch()
+                    self.current = None
                     continue
                 if not timers:
                     if deadline is not None:
                         clock.advance_to(max(deadline, clock.ticks))
-                    if done is not None and not done() and deadline is None:
+                    if until is not None and not until.done and deadline is None:
                         names = ", ".join(t.name for t in self._alive) or "none"
                         raise Deadlock(
                             f"waiting for work that can never finish; blocked tasks: {names}"
@@ -306,29 +342,17 @@ class Scheduler:
         finally:
             self._hub = None
 
-    def _resume(self, task: Task) -> None:
-        glet = task._glet
-        if glet is None:
-            glet = self._pool.pop() if self._pool else greenlet(_worker)
-            glet.parent = getcurrent()
-            task._glet = glet
-            self.current = task
-            glet.switch(weakref.ref(self), [task])
-        else:
-            glet.parent = getcurrent()
-            self.current = task
-            glet.switch()
-        self.current = None
-
     def _finish(self, task: Task) -> None:
         task.done = True
         task.fn = _finished_task
         task.args = ()
         task.deadline = None
         self._alive.pop(task, None)
-        for joiner, token in task.joiners:
-            self.wake(joiner, token)
-        task.joiners.clear()
+        joiners = task.joiners
+        if joiners is not None:
+            task.joiners = None
+            for joiner, token in joiners:
+                self.wake(joiner, token)
 
     def _switch_to_hub(self) -> None:
         if self._closing:
@@ -339,24 +363,25 @@ class Scheduler:
         hub.switch()
 
     def _require_owner(self, what: str) -> None:
-        if threading.get_ident() != self.owner:
+        if _get_ident() != self.owner:
             raise VssBadState(
                 f"{what} was called from OS thread {threading.current_thread().name!r}, which the "
                 "simulator does not schedule; call it from a simulator task or the owning thread"
             )
 
 
-def _worker(ref: weakref.ref[Scheduler], first: list[Task]) -> None:
-    """A pooled greenlet: runs one task, returns to the hub, waits for the next task. Between
-    tasks it holds its scheduler only weakly, so a parked pool never keeps a machine alive. Its
-    first task comes in a list it empties: greenlet keeps a greenlet's starting arguments for
-    its whole life, and a task kept there would keep its error (and what its traceback refers
-    to) alive for ever."""
-    task: Task | None = first.pop()
-    while task is not None:
+def _worker(ref: weakref.ref[Scheduler]) -> None:
+    """A pooled greenlet: runs the task it is switched to for (the scheduler's ``current``),
+    returns to the hub, waits for the next task. Between tasks it holds its scheduler only
+    weakly, so a parked pool never keeps a machine alive; it holds no task between tasks either
+    (a task kept would keep its error, and what its traceback refers to, alive for ever)."""
+    me = getcurrent()
+    while True:
         scheduler = ref()
         if scheduler is None:
             return
+        task = scheduler.current
+        assert task is not None
         try:
             task.result = task.fn(*task.args)
         except GreenletExit:
@@ -367,9 +392,8 @@ def _worker(ref: weakref.ref[Scheduler], first: list[Task]) -> None:
             scheduler.failed.append(task)
         scheduler._finish(task)
         task._glet = None
-        scheduler._pool.append(getcurrent())
+        scheduler._pool.append(me)
         hub = scheduler._hub
         assert hub is not None
         task = scheduler = None
-        ref, first = hub.switch()
-        task = first.pop()
+        hub.switch()

@@ -76,16 +76,26 @@ class Coordinator:
         """Identify goes to every subscribed writer the session includes and that has a free
         session slot (§1.4, §3.2 rows 4–5, §8)."""
         self._scheduler.checkpoint()
+        machine = self.machine
         deliver = self.delivery.deliver
-        slots = self.machine.slots
-        for core in list(self.machine.writers):
-            if not session.selection.includes(core.writer_id, core.instance_id):
+        slots = machine.slots
+        selection = session.selection
+        session_id = session.session_id
+        contacted = session.contacted
+        identified = session.writers
+        for core in list(machine.writers):
+            # A selection left as it is includes every writer: no lookup to make.
+            if (
+                selection.enabled_classes is not None
+                or selection.disabled_classes
+                or selection.disabled_instances
+            ) and not selection.includes(core.writer_id, core.instance_id):
                 continue
-            if self._cancelled(session):
-                session.writers.clear()
+            if session.cancel_requested:  # ``_cancelled``: IVssAsync.Cancel was called
+                identified.clear()
                 raise Cancelled()
-            if not slots.take(core, session.session_id):
-                self.machine.record(
+            if not slots.take(core, session_id):
+                machine.record(
                     TraceKind.FAULT,
                     "no session slot",
                     session,
@@ -95,7 +105,7 @@ class Coordinator:
                 )
                 continue
             ws = WriterInSession(core)
-            session.contacted.append(ws)
+            contacted.append(ws)
             # Identify once: calls that repeat the last Identify's rebuild nothing (§7.1).
             builder = IVssCreateWriterMetadataEx(core.identity, core.last_identify)
             if not deliver(session, ws, _IDENTIFY, builder):
@@ -104,7 +114,7 @@ class Coordinator:
             metadata = recording.metadata
             previous = core.last_metadata
             if previous is not None and previous is not metadata and previous != metadata:
-                self.machine.violation(
+                machine.violation(
                     ViolationRule.METADATA_CHANGED,
                     f"writer {core.name!r} reported different metadata in this Identify than in "
                     "the last one; OnIdentify must be deterministic (docs/reference.md §7.1)",
@@ -116,7 +126,7 @@ class Coordinator:
             core.last_identify = recording
             ws.metadata = metadata
             ws.examine = recording.examine()
-            session.writers[core.instance_id] = ws
+            identified[core.instance_id] = ws
 
     def identify_writers(self) -> list[WriterCore]:
         """Identify to every writer, as a management tool's GatherWriterMetadata does (§1.4);

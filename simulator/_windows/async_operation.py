@@ -55,33 +55,22 @@ class IVssAsync:
         still runs; QueryStatus then says VSS_S_ASYNC_PENDING ([INF], restic's deadline pattern).
         """
         __tracebackhide__ = True
-        assert self._task is not None
-        machine = self._machine
-        if not isinstance(timeout_ms, int) or isinstance(timeout_ms, bool):
-            raise VssInvalidArg(
-                f"Wait: timeout_ms must be an integer number of ms or INFINITE, got "
-                f"{describe(timeout_ms)}"
-            )
-        if timeout_ms == INFINITE:
+        task = self._task
+        assert task is not None
+        if type(timeout_ms) is int and timeout_ms == INFINITE:
             deadline = None
-        elif machine.windows.wait_infinite_only:
-            raise VssInvalidArg(
-                f"Wait: Windows Server {machine.windows.name} takes only INFINITE, got "
-                f"{timeout_ms} (docs/reference.md §3.4, §12)"
-            )
-        elif timeout_ms < 0:
-            raise VssInvalidArg(f"Wait: timeout_ms must be >= 0 or INFINITE, got {timeout_ms}")
         else:
-            deadline = machine.clock.ticks + timeout_ms * TICKS_PER_MILLISECOND
-        if machine.scheduler.running_task() is self._task:
+            deadline = self._deadline(timeout_ms)
+        scheduler = self._machine.scheduler
+        if scheduler.current is task and scheduler.running_task() is task:
             raise VssBadState(
                 f"Wait was called from inside a handler of the {self.name} operation it waits "
                 "for: the operation would wait on itself. A handler must not wait for the "
                 "operation that invoked it"
             )
-        machine.scheduler.join(self._task, deadline)
-        error = self.error
-        if self.done and error is not None:
+        scheduler.join(task, deadline)
+        error = self._error
+        if error is not None and task.done:
             if isinstance(error, VssError):
                 # The model's own frames on the operation's task explain nothing to the user;
                 # the message and the chained cause (the handler's exception) do. A copy is
@@ -89,6 +78,26 @@ class IVssAsync:
                 # (their locals would keep a dropped requester alive).
                 raise _fresh(error).with_traceback(None)
             raise _fresh(error)
+
+    def _deadline(self, timeout_ms: object) -> int | None:
+        """The virtual time a Wait of ``timeout_ms`` ends at, None for INFINITE; an invalid
+        timeout is refused (E_INVALIDARG)."""
+        machine = self._machine
+        if not isinstance(timeout_ms, int) or isinstance(timeout_ms, bool):
+            raise VssInvalidArg(
+                f"Wait: timeout_ms must be an integer number of ms or INFINITE, got "
+                f"{describe(timeout_ms)}"
+            )
+        if timeout_ms == INFINITE:
+            return None
+        if machine.windows.wait_infinite_only:
+            raise VssInvalidArg(
+                f"Wait: Windows Server {machine.windows.name} takes only INFINITE, got "
+                f"{timeout_ms} (docs/reference.md §3.4, §12)"
+            )
+        if timeout_ms < 0:
+            raise VssInvalidArg(f"Wait: timeout_ms must be >= 0 or INFINITE, got {timeout_ms}")
+        return machine.clock.ticks + timeout_ms * TICKS_PER_MILLISECOND
 
     def QueryStatus(self) -> int:
         """VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_CANCELLED or the error HRESULT."""
