@@ -162,6 +162,8 @@ class ShadowStorage:
         copies if need be."""
         area = self.area(volume)
         minimum = self.minimum(volume)
+        if area.used_bytes + minimum <= self.limit(area):
+            return  # room enough: no copy to delete
         self._make_room(area, minimum, f"a new shadow copy of {volume.name}")
         if area.used_bytes + minimum > self.limit(area):
             raise VssInsufficientStorage(

@@ -140,9 +140,7 @@ class MachineFaults:
                 f"remove_volume: no volume {name!r}; volumes are "
                 f"{', '.join(v.name for v in machine.volumes)}"
             )
-        volumes = machine._volumes
-        for key in (volume.name.lower(), volume.guid_path.lower()):
-            volumes.pop(key, None)
+        machine.forget_volume(volume)
         for snapshot in list(machine.snapshots.values()):
             if snapshot.original_volume == volume.name:
                 snapshot.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED

@@ -7,11 +7,11 @@ exception, reaches the requester as VSS_E_UNEXPECTED_PROVIDER_ERROR with the ori
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from .._engine.recorder import TraceRecorder
 from .._engine.scheduler import DeadlineExceeded, GreenletExit
-from .._engine.trace import TraceKind, ViolationRule
+from .._engine.trace import Entry, TraceKind, ViolationRule
 from .._rules.limits import PROVIDER_CALL_TICKS
 from .._rules.providers import PROVIDER_CODES
 from .._vocabulary.errors import VssError, VssHoldWritesTimeout, VssUnexpectedProviderError
@@ -19,7 +19,7 @@ from .._vocabulary.printing import describe
 from .providers import VssProvider
 from .records import Session, record_violation
 
-__all__ = ["call_provider", "notify_load", "notify_unload"]
+__all__ = ["call_provider", "call_provider_with", "notify_load", "notify_unload"]
 
 _PROVIDER = TraceKind.PROVIDER
 
@@ -32,6 +32,19 @@ def call_provider(
     *args: Any,
     deadline: int | None = None,
 ) -> None:
+    """Call ``provider.method(*args)`` for ``session``; raise what VSS would report
+    (``call_provider_with``)."""
+    call_provider_with(recorder, session, provider, method, args, deadline)
+
+
+def call_provider_with(
+    recorder: TraceRecorder,
+    session: Session,
+    provider: VssProvider,
+    method: str,
+    args: tuple[Any, ...],
+    deadline: int | None = None,
+) -> None:
     """Call ``provider.method(*args)`` for ``session``; raise what VSS would report.
 
     The call must return by ``deadline`` (by default ``PROVIDER_CALL_TICKS`` from now; past it
@@ -42,46 +55,28 @@ def call_provider(
     entry = recorder.record(_PROVIDER, method, session.session_id, provider.provider_name)
     clock = recorder.clock
     task = recorder.scheduler.running_task()
-    outer: int | None = None
-    limit = 0
-    if task is not None:
-        outer = task.deadline
-        if deadline is None:
-            deadline = clock.ticks + PROVIDER_CALL_TICKS
-        task.deadline = limit = deadline if outer is None or deadline < outer else outer
-    overran = False
     try:
-        try:
-            call: Callable[..., Any] = getattr(provider, method)
+        call: Callable[..., Any] = getattr(provider, method)
+        if task is None:
             call(*args)
-        finally:
-            if task is not None:
+        else:
+            outer = task.deadline
+            if deadline is None:
+                deadline = clock.ticks + PROVIDER_CALL_TICKS
+            task.deadline = limit = deadline if outer is None or deadline < outer else outer
+            try:
+                call(*args)
+            finally:
                 overran = clock.ticks >= limit
                 task.deadline = outer
-        if overran:
-            raise DeadlineExceeded()
+            if overran:
+                raise DeadlineExceeded()
     except GreenletExit:
         raise
     except DeadlineExceeded:
-        entry.result = "timed out"
-        message = (
-            f"{provider.provider_name}.{method} did not return in time; VSS gave up on it "
-            "(docs/reference.md §6)"
-        )
-        recorder.record(
-            TraceKind.FAULT,
-            "provider timed out",
-            session.session_id,
-            provider.provider_name,
-            detail=message,
-        )
-        if method == "CommitSnapshots":
-            raise VssHoldWritesTimeout(
-                f"{message}: CommitSnapshots runs inside the kernel's 10 s flush-and-hold window"
-            ) from None
-        raise VssUnexpectedProviderError(message) from None
+        _timed_out(recorder, entry, session, provider, method)
     except VssError as exc:
-        entry.end_ticks = recorder.now_ticks()
+        entry.end_ticks = clock.ticks
         entry.result = exc.name
         if exc.hresult in PROVIDER_CODES or method == "AbortSnapshots":
             raise
@@ -90,7 +85,7 @@ def call_provider(
             "provider code; VSS reports VSS_E_UNEXPECTED_PROVIDER_ERROR (docs/reference.md §9)"
         ) from exc
     except BaseException as exc:
-        entry.end_ticks = recorder.now_ticks()
+        entry.end_ticks = clock.ticks
         entry.result = f"raised {type(exc).__name__}"
         record_violation(
             recorder,
@@ -105,6 +100,33 @@ def call_provider(
         ) from exc
     entry.end_ticks = clock.ticks
     entry.result = "S_OK"
+
+
+def _timed_out(
+    recorder: TraceRecorder,
+    entry: Entry,
+    session: Session,
+    provider: VssProvider,
+    method: str,
+) -> NoReturn:
+    """The provider overran its deadline: VSS gave up on it."""
+    entry.result = "timed out"
+    message = (
+        f"{provider.provider_name}.{method} did not return in time; VSS gave up on it "
+        "(docs/reference.md §6)"
+    )
+    recorder.record(
+        TraceKind.FAULT,
+        "provider timed out",
+        session.session_id,
+        provider.provider_name,
+        detail=message,
+    )
+    if method == "CommitSnapshots":
+        raise VssHoldWritesTimeout(
+            f"{message}: CommitSnapshots runs inside the kernel's 10 s flush-and-hold window"
+        ) from None
+    raise VssUnexpectedProviderError(message) from None
 
 
 def notify_load(recorder: TraceRecorder, provider: VssProvider) -> None:
