@@ -34,7 +34,6 @@ from .delivery import EventDelivery, compiled
 from .hardware_calls import describe_targets, is_hardware, prepare_arguments
 from .machine import Machine
 from .participation import backup_participants, operation_providers
-from .provider_calls import call_provider_with
 from .providers import Snapshot, VssProvider
 from .records import Session, WriterCore, WriterInSession
 
@@ -79,6 +78,7 @@ class SetCreation:
         self._kernel = machine.kernel
         self._scheduler = machine.scheduler
         self._deliver = delivery.deliver
+        self._call_provider = machine.provider_calls.call
 
     def run(self, session: Session) -> None:
         """Create ``session``'s set; raise the VssError DoSnapshotSet reports, or Cancelled."""
@@ -90,6 +90,7 @@ class SetCreation:
         deliver = self._deliver
         clock = self._clock
         provider_step = self._provider_step
+        kernel = self._kernel
         # PrepareForSnapshot: a veto stops creation, with no Abort event (§4.2).
         self._step(session)
         for ws in writers:
@@ -132,10 +133,12 @@ class SetCreation:
         earliest = min(window_ends.values(), default=0)
         self._check_windows(session, window_ends, earliest, providers)
         # Commit inside the kernel's flush-and-hold window (§4.1 8c–8g).
-        self._kernel_step(session, providers, _FREEZE_TRANSACTIONS)
+        if not kernel.idle:
+            self._kernel_step(session, providers, _FREEZE_TRANSACTIONS)
         for provider in providers:
             provider_step(session, providers, provider, "PreCommitSnapshots", set_only)
-        self._kernel_step(session, providers, _FLUSH_WRITES)
+        if not kernel.idle:
+            self._kernel_step(session, providers, _FLUSH_WRITES)
         hold_start = clock.ticks
         hold_end = hold_start + FLUSH_AND_HOLD_TICKS + 1
         for provider in providers:
@@ -152,13 +155,15 @@ class SetCreation:
         committed = (set_id, len(session.planned))
         for provider in providers:
             provider_step(session, providers, provider, "PostCommitSnapshots", committed)
-        self._kernel_step(session, providers, _THAW_TRANSACTIONS)
+        if not kernel.idle:
+            self._kernel_step(session, providers, _THAW_TRANSACTIONS)
         self._check_windows(session, window_ends, earliest, providers)
         # Thaw in reverse level order; the windows are checked before each Thaw (§4.2).
         for level, group in reversed(levels):
             session.current_level = level
             for ws in group:
-                self._check_windows(session, window_ends, earliest, providers)
+                if clock.ticks >= earliest or session.abort_requested:
+                    self._check_windows(session, window_ends, earliest, providers)
                 if not deliver(session, ws, _THAW, deadline=window_ends[ws]):
                     aborts.abort(session, providers, f"{ws.core.name} failed Thaw")
                     raise self._writer_failure(session, [ws], "Thaw")
@@ -190,7 +195,7 @@ class SetCreation:
         """A provider call of creation: its failure aborts the set and the writers that joined,
         so a frozen writer still gets OnAbort (§4.2 trigger 4 and guarantee)."""
         try:
-            call_provider_with(self._recorder, session, provider, method, args, deadline)
+            self._call_provider(session, provider, method, args, deadline)
         except VssError as exc:
             self.aborts.abort(
                 session, providers, f"{provider.provider_name}.{method} failed: {exc.name}"
@@ -200,13 +205,12 @@ class SetCreation:
     def _kernel_step(
         self, session: Session, providers: list[VssProvider], step: KernelStep
     ) -> None:
-        """One of the kernel's steps (``KERNEL_STEPS``); past its window the set is aborted
-        and DoSnapshotSet fails with the step's code (docs/reference.md §5)."""
-        kernel = self._kernel
-        if kernel.idle or (
-            step is not _FLUSH_WRITES and not self.machine.windows.transaction_managers
-        ):
+        """One of the kernel's steps (``KERNEL_STEPS``) when the kernel is not idle; past its
+        window the set is aborted and DoSnapshotSet fails with the step's code
+        (docs/reference.md §5)."""
+        if step is not _FLUSH_WRITES and not self.machine.windows.transaction_managers:
             return
+        kernel = self._kernel
         volumes = [plan.volume.name for plan in session.planned.values()]
         error = kernel.run(step, volumes, self._recorder, session.session_id)
         if error is not None:
@@ -298,20 +302,26 @@ class SetCreation:
         return error
 
     def _commit_snapshots(self, session: Session) -> None:
+        """The copies of the set exist now (``Snapshot``, built with its fields in their
+        declared order: positional arguments are the cheapest to pass)."""
         machine = self.machine
+        set_id = session.snapshot_set_id
+        assert set_id is not None
         count = len(session.planned)
-        assert session.snapshot_set_id is not None
+        context = session.context & 0x7FFFFFFF
         for plan in session.planned.values():
+            volume = plan.volume
+            provider = plan.provider
             plan.snapshot = Snapshot(
-                snapshot_id=plan.snapshot_id,
-                snapshot_set_id=session.snapshot_set_id,
-                snapshots_count=count,
-                device=machine.next_device(),
-                original_volume=plan.volume.name,
-                volume_guid_path=plan.volume.guid_path,
-                machine=machine.machine_name,
-                provider_id=plan.provider.provider_id,
-                attributes=(session.context & 0x7FFFFFFF) | plan.provider.extra_attributes,
-                created_ticks=self._clock.ticks,
-                created_timestamp=machine.filetime(),
+                plan.snapshot_id,  # snapshot_id
+                set_id,  # snapshot_set_id
+                count,  # snapshots_count
+                machine.next_device(),  # device
+                volume.name,  # original_volume
+                volume.guid_path,  # volume_guid_path
+                machine.machine_name,  # machine
+                provider.provider_id,  # provider_id
+                context | provider.extra_attributes,  # attributes
+                self._clock.ticks,  # created_ticks
+                machine.filetime(),  # created_timestamp
             )

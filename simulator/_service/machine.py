@@ -44,7 +44,7 @@ from .creation_lock import CreationLock
 from .diff_area import ShadowStorage
 from .hardware_calls import delete_copy
 from .kernel import Kernel
-from .provider_calls import notify_load, notify_unload
+from .provider_calls import ProviderCalls, notify_load, notify_unload
 from .providers import Snapshot, SystemProvider, VssProvider
 from .records import Invocation, Session, Volume, WriterCore, record_violation
 from .session_slots import SessionSlots
@@ -89,6 +89,8 @@ class Machine:
         self.clock = VirtualClock()
         self.scheduler = Scheduler(rng, self.clock)
         self.recorder = TraceRecorder(self.clock, self.scheduler, trace_limit)
+        #: the provider calls, traced and their failures converted (docs/reference.md §9)
+        self.provider_calls = ProviderCalls(self.recorder)
         self.guids = GuidSource(rng)
         self.creation_lock = CreationLock()
         #: the Windows version modelled: its row of ``WINDOWS_VERSIONS`` (docs/reference.md §12)
@@ -362,7 +364,8 @@ class Machine:
     def providers_for(self, provider_id: uuid.UUID) -> list[VssProvider]:
         """The providers to try for ``provider_id``: by PROVIDER_SELECTION_ORDER for GUID_NULL."""
         if provider_id is GUID_NULL or provider_id == GUID_NULL:
-            return sorted(self.providers, key=_selection_rank)
+            providers = self.providers
+            return sorted(providers, key=_selection_rank) if len(providers) > 1 else providers[:]
         for provider in self.providers:
             if provider.provider_id == provider_id:
                 return [provider]
@@ -383,7 +386,7 @@ class Machine:
         """The registered provider that made ``snapshot``."""
         provider_id = snapshot.provider_id
         for provider in self.providers:
-            if provider.provider_id == provider_id:
+            if provider.provider_id is provider_id or provider.provider_id == provider_id:
                 return provider
         return None
 
@@ -467,7 +470,7 @@ class Machine:
         if provider is not None:
             # Traced, and a code outside the provider list converted (§9); a hardware
             # provider's copy is FillInLunInfo and OnLunEmpty per shadow LUN.
-            delete_copy(self.recorder, session, provider, snapshot)
+            delete_copy(self.provider_calls, session, provider, snapshot)
         snapshot.state = _DELETED
         del self.snapshots[snapshot.snapshot_id]
         self.storage.forget(snapshot.snapshot_id)

@@ -62,7 +62,7 @@ def _persistent_on_ntfs(machine: ProviderHost, system: bool, volume: Volume, con
 
 
 def _ntfs_for_diff_area(machine: ProviderHost, system: bool, volume: Volume, context: int) -> bool:
-    return not system or any(_ntfs(v) for v in machine.volumes)
+    return not system or any(_ntfs(other) for other in machine.volumes)
 
 
 def _client_accessible_by_system(
@@ -91,8 +91,9 @@ def _rows(rules: Iterable[VolumeRule]) -> tuple[tuple[VolumeRule, _Check], ...]:
     return tuple(rows)
 
 
-#: the rules that concern no provider, and every rule, with their checks
+#: the rules that concern no provider, those that do, and every rule, with their checks
 _GENERAL_ROWS = _rows(rule for rule in VOLUME_RULES if not rule.system_only)
+_PROVIDER_ROWS = _rows(rule for rule in VOLUME_RULES if rule.system_only)
 _ALL_ROWS = _rows(VOLUME_RULES)
 
 
@@ -121,8 +122,22 @@ def provider_accepts(
     machine: ProviderHost, provider: VssProvider, volume: Volume, context: int
 ) -> bool:
     """Whether the rules let ``provider`` shadow ``volume`` and the provider says it can."""
-    if ruled_out_by(machine, provider, volume, context) is not None:
-        return False
+    return _accepts(machine, provider, volume, context, _ALL_ROWS)
+
+
+def _accepts(
+    machine: ProviderHost,
+    provider: VssProvider,
+    volume: Volume,
+    context: int,
+    rows: tuple[tuple[VolumeRule, _Check], ...],
+) -> bool:
+    """``provider_accepts`` with the rules of ``rows`` (all of them, or only the provider rules
+    once the others are known to hold)."""
+    system = provider.provider_type is _SYSTEM
+    for _rule, check in rows:
+        if not check(machine, system, volume, context):
+            return False
     if isinstance(provider, VssHardwareProvider):
         return luns_supported(provider, volume, context)
     try:
@@ -149,7 +164,8 @@ def choose_provider(
         raise general.error(f"AddToSnapshotSet: {_why(general, volume)}")
     candidates = machine.providers_for(provider_id)
     for provider in candidates:
-        if not provider_accepts(machine, provider, volume, context):
+        # The rules that concern no provider hold: only the provider rules are left to check.
+        if not _accepts(machine, provider, volume, context, _PROVIDER_ROWS):
             continue
         name = volume.name
         own_id = provider.provider_id
