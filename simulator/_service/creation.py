@@ -18,7 +18,7 @@ Policies where the documentation is silent ([INF], docs/design.md):
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import hresults as hr
 from .._engine.trace import TraceKind
@@ -34,9 +34,8 @@ from .delivery import EventDelivery, compiled
 from .hardware_calls import describe_targets, is_hardware, prepare_arguments
 from .machine import Machine
 from .participation import backup_participants, operation_providers
-from .provider_calls import call_provider
 from .providers import Snapshot, VssProvider
-from .records import Session, WriterInSession
+from .records import Session, WriterCore, WriterInSession
 
 __all__ = ["Cancelled", "SetCreation"]
 
@@ -46,23 +45,25 @@ _PREPARE_SNAPSHOT = compiled[E.PREPARE_SNAPSHOT]
 _FREEZE = compiled[E.FREEZE]
 _THAW = compiled[E.THAW]
 _POST_SNAPSHOT = compiled[E.POST_SNAPSHOT]
+_POST_SNAPSHOT_EVENT = E.POST_SNAPSHOT
+_WAITING_FOR_FREEZE = WS.VSS_WS_WAITING_FOR_FREEZE
+_WAITING_FOR_THAW = WS.VSS_WS_WAITING_FOR_THAW
+_FREEZE_TRANSACTIONS = KernelStep.FREEZE_TRANSACTIONS
+_FLUSH_WRITES = KernelStep.FLUSH_WRITES
+_THAW_TRANSACTIONS = KernelStep.THAW_TRANSACTIONS
 _LEVEL_RANK = {level: rank for rank, level in enumerate(FREEZE_ORDER)}
+#: the rank of a level FREEZE_ORDER does not name (SYSTEM_RM freezes with SYSTEM)
+_LAST_RANK = len(FREEZE_ORDER) - 1
+_CANCELLED = "the requester cancelled the operation"
 
 
 class Cancelled(Exception):
     """The operation stopped because the requester cancelled it or called AbortBackup."""
 
 
-def _window(ws: WriterInSession) -> int:
+def _window(core: WriterCore) -> int:
     """The writer's Freeze→Thaw window in ticks: its timeout_freeze, at most 60 s."""
-    return min(ws.core.timeout_freeze_ms * TICKS_PER_MILLISECOND, MAX_FREEZE_TICKS)
-
-
-def _window_end(ws: WriterInSession) -> int:
-    """The first tick past the writer's Freeze→Thaw window: OnFreeze and OnThaw are given up
-    on there if they have not returned."""
-    assert ws.frozen_at is not None
-    return ws.frozen_at + _window(ws) + 1
+    return min(core.timeout_freeze_ms * TICKS_PER_MILLISECOND, MAX_FREEZE_TICKS)
 
 
 class SetCreation:
@@ -73,8 +74,11 @@ class SetCreation:
         self.delivery = delivery
         self.aborts = aborts
         self._clock = machine.clock
+        self._recorder = machine.recorder
+        self._kernel = machine.kernel
         self._scheduler = machine.scheduler
         self._deliver = delivery.deliver
+        self._call_provider = machine.provider_calls.call
 
     def run(self, session: Session) -> None:
         """Create ``session``'s set; raise the VssError DoSnapshotSet reports, or Cancelled."""
@@ -84,61 +88,62 @@ class SetCreation:
         writers = backup_participants(session)
         providers = operation_providers(session)
         deliver = self._deliver
+        clock = self._clock
+        provider_step = self._provider_step
+        kernel = self._kernel
         # PrepareForSnapshot: a veto stops creation, with no Abort event (§4.2).
         self._step(session)
         for ws in writers:
             ws.joined = True
             deliver(session, ws, _PREPARE_SNAPSHOT)
-        vetoed = [ws for ws in writers if ws.state is not WS.VSS_WS_WAITING_FOR_FREEZE]
+        vetoed = [ws for ws in writers if ws.state is not _WAITING_FOR_FREEZE]
         if vetoed:
             aborts.abort_providers(session, providers)
             raise self._writer_failure(session, vetoed, "PrepareForSnapshot")
         for plan in session.planned.values():
-            self._provider_step(
-                session,
-                providers,
-                plan.provider,
-                "BeginPrepareSnapshot",
-                *prepare_arguments(
-                    plan.provider, set_id, plan.snapshot_id, plan.volume, session.context
-                ),
+            provider = plan.provider
+            arguments = prepare_arguments(
+                provider, set_id, plan.snapshot_id, plan.volume, session.context
             )
+            provider_step(session, providers, provider, "BeginPrepareSnapshot", arguments)
         session.providers_prepared = True
+        set_only = (set_id,)
         for provider in providers:
-            self._provider_step(session, providers, provider, "EndPrepareSnapshots", set_id)
+            provider_step(session, providers, provider, "EndPrepareSnapshots", set_only)
         # Freeze, by application level; the Freeze→Thaw window of each writer starts (§4.1 8b).
         by_level: list[list[WriterInSession]] = [[] for _ in FREEZE_ORDER]
         for ws in writers:
-            by_level[_LEVEL_RANK.get(ws.core.level, len(FREEZE_ORDER) - 1)].append(ws)
-        frozen: list[WriterInSession] = []
-        for level, group in zip(FREEZE_ORDER, by_level, strict=True):
-            if not group:
-                continue
+            by_level[_LEVEL_RANK.get(ws.core.level, _LAST_RANK)].append(ws)
+        levels = [
+            (level, group) for level, group in zip(FREEZE_ORDER, by_level, strict=True) if group
+        ]
+        # Each frozen writer, in freeze order -> the first tick past its Freeze→Thaw window,
+        # where OnFreeze and OnThaw are given up on if they have not returned.
+        window_ends: dict[WriterInSession, int] = {}
+        for level, group in levels:
             self._step(session)
             session.current_level = level
             for ws in group:
-                ws.frozen_at = self._clock.ticks
-                frozen.append(ws)
-                if not deliver(session, ws, _FREEZE, deadline=_window_end(ws)):
+                ws.frozen_at = now = clock.ticks
+                window_ends[ws] = end = now + _window(ws.core) + 1
+                if not deliver(session, ws, _FREEZE, deadline=end):
                     aborts.abort(session, providers, f"{ws.core.name} vetoed Freeze")
                     raise self._writer_failure(session, [ws], "Freeze")
-        self._check_windows(session, frozen, providers)
+        # No window can have ended before the earliest end: the full check is skipped till then.
+        earliest = min(window_ends.values(), default=0)
+        self._check_windows(session, window_ends, earliest, providers)
         # Commit inside the kernel's flush-and-hold window (§4.1 8c–8g).
-        self._kernel_step(session, providers, KernelStep.FREEZE_TRANSACTIONS)
+        if not kernel.idle:
+            self._kernel_step(session, providers, _FREEZE_TRANSACTIONS)
         for provider in providers:
-            self._provider_step(session, providers, provider, "PreCommitSnapshots", set_id)
-        self._kernel_step(session, providers, KernelStep.FLUSH_WRITES)
-        hold_start = self._clock.ticks
+            provider_step(session, providers, provider, "PreCommitSnapshots", set_only)
+        if not kernel.idle:
+            self._kernel_step(session, providers, _FLUSH_WRITES)
+        hold_start = clock.ticks
+        hold_end = hold_start + FLUSH_AND_HOLD_TICKS + 1
         for provider in providers:
-            self._provider_step(
-                session,
-                providers,
-                provider,
-                "CommitSnapshots",
-                set_id,
-                deadline=hold_start + FLUSH_AND_HOLD_TICKS + 1,
-            )
-        held = self._clock.ticks - hold_start
+            provider_step(session, providers, provider, "CommitSnapshots", set_only, hold_end)
+        held = clock.ticks - hold_start
         if held > FLUSH_AND_HOLD_TICKS:
             message = (
                 f"CommitSnapshots held writes for {held / TICKS_PER_SECOND:g} s; the kernel's "
@@ -147,43 +152,34 @@ class SetCreation:
             aborts.abort(session, providers, message)
             raise VssHoldWritesTimeout(message)
         self._commit_snapshots(session)
+        committed = (set_id, len(session.planned))
         for provider in providers:
-            self._provider_step(
-                session, providers, provider, "PostCommitSnapshots", set_id, len(session.planned)
-            )
-        self._kernel_step(session, providers, KernelStep.THAW_TRANSACTIONS)
-        self._check_windows(session, frozen, providers)
-        # Thaw in reverse level order; the windows are checked before each Thaw (§4.2). Until
-        # the earliest window ends no window can have, so the full check is skipped until then.
-        earliest = min(
-            (w.frozen_at + _window(w) for w in frozen if w.frozen_at is not None),
-            default=0,
-        )
-        for level, group in zip(reversed(FREEZE_ORDER), reversed(by_level), strict=True):
+            provider_step(session, providers, provider, "PostCommitSnapshots", committed)
+        if not kernel.idle:
+            self._kernel_step(session, providers, _THAW_TRANSACTIONS)
+        self._check_windows(session, window_ends, earliest, providers)
+        # Thaw in reverse level order; the windows are checked before each Thaw (§4.2).
+        for level, group in reversed(levels):
             session.current_level = level
             for ws in group:
-                if self._clock.ticks > earliest or session.abort_requested:
-                    self._check_windows(session, frozen, providers)
-                if not deliver(session, ws, _THAW, deadline=_window_end(ws)):
+                if clock.ticks >= earliest or session.abort_requested:
+                    self._check_windows(session, window_ends, earliest, providers)
+                if not deliver(session, ws, _THAW, deadline=window_ends[ws]):
                     aborts.abort(session, providers, f"{ws.core.name} failed Thaw")
                     raise self._writer_failure(session, [ws], "Thaw")
         session.current_level = None
         if any(is_hardware(provider) for provider in providers):
             self._describe_targets(session, providers)
         for provider in providers:
-            self._provider_step(session, providers, provider, "PreFinalCommitSnapshots", set_id)
+            provider_step(session, providers, provider, "PreFinalCommitSnapshots", set_only)
         for provider in providers:
-            self._provider_step(session, providers, provider, "PostFinalCommitSnapshots", set_id)
+            provider_step(session, providers, provider, "PostFinalCommitSnapshots", set_only)
         # PostSnapshot: a failure here does not abort the set (§4.2).
         self._step(session)
-        for ws in frozen:
+        components = self.delivery.components
+        for ws in window_ends:
             ws.post_snapshot_done = True
-            deliver(
-                session,
-                ws,
-                _POST_SNAPSHOT,
-                self.delivery.components(session, ws, E.POST_SNAPSHOT),
-            )
+            deliver(session, ws, _POST_SNAPSHOT, components(session, ws, _POST_SNAPSHOT_EVENT))
         session.snapshot_created = True
         self.machine.publish(session)
 
@@ -193,15 +189,13 @@ class SetCreation:
         providers: list[VssProvider],
         provider: VssProvider,
         method: str,
-        *args: Any,
+        args: tuple[Any, ...],
         deadline: int | None = None,
     ) -> None:
         """A provider call of creation: its failure aborts the set and the writers that joined,
         so a frozen writer still gets OnAbort (§4.2 trigger 4 and guarantee)."""
         try:
-            call_provider(
-                self.machine.recorder, session, provider, method, *args, deadline=deadline
-            )
+            self._call_provider(session, provider, method, args, deadline)
         except VssError as exc:
             self.aborts.abort(
                 session, providers, f"{provider.provider_name}.{method} failed: {exc.name}"
@@ -211,16 +205,14 @@ class SetCreation:
     def _kernel_step(
         self, session: Session, providers: list[VssProvider], step: KernelStep
     ) -> None:
-        """One of the kernel's steps (``KERNEL_STEPS``); past its window the set is aborted
-        and DoSnapshotSet fails with the step's code (docs/reference.md §5)."""
-        machine = self.machine
-        kernel = machine.kernel
-        if kernel.idle or (
-            step is not KernelStep.FLUSH_WRITES and not machine.windows.transaction_managers
-        ):
+        """One of the kernel's steps (``KERNEL_STEPS``) when the kernel is not idle; past its
+        window the set is aborted and DoSnapshotSet fails with the step's code
+        (docs/reference.md §5)."""
+        if step is not _FLUSH_WRITES and not self.machine.windows.transaction_managers:
             return
+        kernel = self._kernel
         volumes = [plan.volume.name for plan in session.planned.values()]
-        error = kernel.run(step, volumes, machine.recorder, session.session_id)
+        error = kernel.run(step, volumes, self._recorder, session.session_id)
         if error is not None:
             self.aborts.abort(session, providers, f"{step.value}: timed out")
             raise error
@@ -228,7 +220,7 @@ class SetCreation:
     def _describe_targets(self, session: Session, providers: list[VssProvider]) -> None:
         """GetTargetLuns to the hardware providers; a failure aborts the set (§9)."""
         try:
-            describe_targets(self.machine.recorder, session)
+            describe_targets(self._recorder, session)
         except VssError as exc:
             self.aborts.abort(session, providers, f"GetTargetLuns failed: {exc.name}")
             raise
@@ -237,27 +229,38 @@ class SetCreation:
         """A phase boundary: other tasks may run; a cancel or AbortBackup takes effect here."""
         self._scheduler.checkpoint()
         if session.abort_requested:
-            self.aborts.abort(
-                session, operation_providers(session), "the requester cancelled the operation"
-            )
+            self.aborts.abort(session, operation_providers(session), _CANCELLED)
             raise Cancelled()
 
     def _check_windows(
-        self, session: Session, frozen: list[WriterInSession], providers: list[VssProvider]
+        self,
+        session: Session,
+        window_ends: dict[WriterInSession, int],
+        earliest: int,
+        providers: list[VssProvider],
     ) -> None:
+        """Time out the frozen writers whose Freeze→Thaw window ended and fail the set; else a
+        cancel or AbortBackup takes effect here."""
         now = self._clock.ticks
-        lapsed = [
-            ws
-            for ws in frozen
-            if ws.state is WS.VSS_WS_WAITING_FOR_THAW
-            and ws.frozen_at is not None
-            and now - ws.frozen_at > _window(ws)
-        ]
-        if not lapsed:
-            if session.abort_requested:
-                self.aborts.abort(session, providers, "the requester cancelled the operation")
-                raise Cancelled()
-            return
+        if now >= earliest:
+            lapsed = [
+                ws
+                for ws, end in window_ends.items()
+                if now >= end and ws.state is _WAITING_FOR_THAW
+            ]
+            if lapsed:
+                self._time_out(session, lapsed, now, providers)
+        if session.abort_requested:
+            self.aborts.abort(session, providers, _CANCELLED)
+            raise Cancelled()
+
+    def _time_out(
+        self,
+        session: Session,
+        lapsed: list[WriterInSession],
+        now: int,
+        providers: list[VssProvider],
+    ) -> NoReturn:
         for ws in lapsed:
             assert ws.frozen_at is not None
             self.delivery.time_out(
@@ -299,20 +302,26 @@ class SetCreation:
         return error
 
     def _commit_snapshots(self, session: Session) -> None:
+        """The copies of the set exist now (``Snapshot``, built with its fields in their
+        declared order: positional arguments are the cheapest to pass)."""
         machine = self.machine
+        set_id = session.snapshot_set_id
+        assert set_id is not None
         count = len(session.planned)
-        assert session.snapshot_set_id is not None
+        context = session.context & 0x7FFFFFFF
         for plan in session.planned.values():
+            volume = plan.volume
+            provider = plan.provider
             plan.snapshot = Snapshot(
-                snapshot_id=plan.snapshot_id,
-                snapshot_set_id=session.snapshot_set_id,
-                snapshots_count=count,
-                device=machine.next_device(),
-                original_volume=plan.volume.name,
-                volume_guid_path=plan.volume.guid_path,
-                machine=machine.machine_name,
-                provider_id=plan.provider.provider_id,
-                attributes=(session.context & 0x7FFFFFFF) | plan.provider.extra_attributes,
-                created_ticks=self._clock.ticks,
-                created_timestamp=machine.filetime(),
+                plan.snapshot_id,  # snapshot_id
+                set_id,  # snapshot_set_id
+                count,  # snapshots_count
+                machine.next_device(),  # device
+                volume.name,  # original_volume
+                volume.guid_path,  # volume_guid_path
+                machine.machine_name,  # machine
+                provider.provider_id,  # provider_id
+                context | provider.extra_attributes,  # attributes
+                self._clock.ticks,  # created_ticks
+                machine.filetime(),  # created_timestamp
             )

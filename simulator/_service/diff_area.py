@@ -41,7 +41,7 @@ __all__ = ["DiffArea", "ShadowStorage"]
 class DiffArea:
     """The diff area of one volume: where it is stored, its maximum, and what each copy uses."""
 
-    __slots__ = ("max_bytes", "storage", "used", "volume")
+    __slots__ = ("max_bytes", "storage", "used", "used_bytes", "volume")
 
     def __init__(self, volume: Volume, storage: Volume, max_bytes: int | None) -> None:
         self.volume = volume
@@ -50,10 +50,13 @@ class DiffArea:
         self.max_bytes = max_bytes
         #: snapshot id -> bytes of its diff area
         self.used: dict[uuid.UUID, int] = {}
+        #: what the copies use together (the sum of ``used``)
+        self.used_bytes = 0
 
-    @property
-    def used_bytes(self) -> int:
-        return sum(self.used.values())
+    def use(self, snapshot_id: uuid.UUID, size: int) -> None:
+        """``size`` more bytes in the diff area of copy ``snapshot_id``."""
+        self.used[snapshot_id] = self.used.get(snapshot_id, 0) + size
+        self.used_bytes += size
 
 
 class ShadowStorage:
@@ -126,8 +129,12 @@ class ShadowStorage:
 
     def free_bytes(self, volume: Volume) -> int:
         """Free space on ``volume``: its size less its data and the diff areas it stores."""
-        stored = sum(a.used_bytes for a in self._areas.values() if a.storage is volume)
-        return max(volume.size_bytes - self.data.get(volume.name, 0) - stored, 0)
+        stored = 0
+        for area in self._areas.values():
+            if area.storage is volume:
+                stored += area.used_bytes
+        free = volume.size_bytes - self.data.get(volume.name, 0) - stored
+        return free if free > 0 else 0
 
     def limit(self, area: DiffArea) -> int:
         """How large ``area`` may grow now."""
@@ -153,15 +160,17 @@ class ShadowStorage:
             return
         area = self.area(volume)
         newest = copies[-1].snapshot_id
-        area.used[newest] = area.used.get(newest, 0) + size
+        area.use(newest, size)
         self._make_room(area, 0, f"{size} bytes written to {volume.name}")
 
     def reserve(self, volume: Volume) -> None:
         """Room for one more copy of ``volume`` (BeginPrepareSnapshot of the system provider):
         a minimum diff area must fit beside what the copies use, after deleting the oldest
         copies if need be."""
-        area = self.area(volume)
+        area = self._areas.get(volume.name) or self.area(volume)
         minimum = self.minimum(volume)
+        if area.used_bytes + minimum <= self.limit(area):
+            return  # room enough: no copy to delete
         self._make_room(area, minimum, f"a new shadow copy of {volume.name}")
         if area.used_bytes + minimum > self.limit(area):
             raise VssInsufficientStorage(
@@ -179,7 +188,9 @@ class ShadowStorage:
     def forget(self, snapshot_id: uuid.UUID) -> None:
         """A copy was deleted: its diff area is free again."""
         for area in self._areas.values():
-            area.used.pop(snapshot_id, None)
+            size = area.used.pop(snapshot_id, None)
+            if size is not None:
+                area.used_bytes -= size
 
     def copies_of(self, volume: Volume) -> list[Snapshot]:
         """The system provider's copies of ``volume``, oldest first."""

@@ -25,7 +25,7 @@ from .._engine.recorder import TraceRecorder
 from .._engine.trace import TraceKind
 from .._vocabulary.errors import VssNoSnapshotsImported, VssSomeSnapshotsNotImported
 from .hardware_provider import VSS_HARDWARE_OPTIONS, VssHardwareProvider, copy_lun, volume_luns
-from .provider_calls import call_provider
+from .provider_calls import ProviderCalls, call_provider
 from .providers import Snapshot, VssProvider
 from .records import Session, Volume
 
@@ -95,18 +95,17 @@ def describe_targets(recorder: TraceRecorder, session: Session) -> None:
 
 
 def delete_copy(
-    recorder: TraceRecorder, session: Session, provider: VssProvider, snapshot: Snapshot
+    calls: ProviderCalls, session: Session, provider: VssProvider, snapshot: Snapshot
 ) -> None:
     """Delete one copy: DeleteSnapshot to a software provider; FillInLunInfo, then OnLunEmpty,
     for each shadow LUN of a hardware provider's copy."""
-    if not is_hardware(provider):
-        call_provider(recorder, session, provider, "DeleteSnapshot", snapshot.snapshot_id)
+    if not isinstance(provider, VssHardwareProvider):
+        calls.call(session, provider, "DeleteSnapshot", (snapshot.snapshot_id,))
         return
-    assert isinstance(provider, VssHardwareProvider)
     for lun in snapshot.target_luns:
         info = copy_lun(lun)
-        _fill_in(recorder, session, provider, snapshot.device, info)
-        call_provider(recorder, session, provider, "OnLunEmpty", snapshot.device, info)
+        _fill_in(calls.recorder, session, provider, snapshot.device, info)
+        calls.call(session, provider, "OnLunEmpty", (snapshot.device, info))
 
 
 def _fill_in(

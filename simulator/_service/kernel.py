@@ -32,16 +32,28 @@ class Kernel:
         #: ticks the transaction managers take to freeze, and to thaw
         self.freeze_ticks = 0
         self.thaw_ticks = 0
+        #: whether every step takes no time (creation need not ask); kept by the setters
+        self.idle = True
 
-    @property
-    def idle(self) -> bool:
-        """Whether every step takes no time (creation need not ask)."""
-        return not (self.freeze_ticks or self.thaw_ticks or any(self.flush_ticks.values()))
+    def set_flush_ticks(self, volume_key: str, ticks: int) -> None:
+        """The flush of the volume (its lower-case name) takes ``ticks``."""
+        self.flush_ticks[volume_key] = ticks
+        self._update()
+
+    def set_transaction_manager_ticks(self, freeze_ticks: int, thaw_ticks: int) -> None:
+        """The transaction managers take these to freeze and to thaw."""
+        self.freeze_ticks = freeze_ticks
+        self.thaw_ticks = thaw_ticks
+        self._update()
 
     def reset(self) -> None:
         """Every step instant again."""
         self.flush_ticks.clear()
         self.freeze_ticks = self.thaw_ticks = 0
+        self.idle = True
+
+    def _update(self) -> None:
+        self.idle = not (self.freeze_ticks or self.thaw_ticks or any(self.flush_ticks.values()))
 
     def ticks_of(self, step: KernelStep, volumes: Iterable[str]) -> int:
         """How long ``step`` takes for a set of ``volumes``: the slowest volume's flush."""

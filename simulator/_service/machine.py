@@ -44,7 +44,7 @@ from .creation_lock import CreationLock
 from .diff_area import ShadowStorage
 from .hardware_calls import delete_copy
 from .kernel import Kernel
-from .provider_calls import notify_load, notify_unload
+from .provider_calls import ProviderCalls, notify_load, notify_unload
 from .providers import Snapshot, SystemProvider, VssProvider
 from .records import Invocation, Session, Volume, WriterCore, record_violation
 from .session_slots import SessionSlots
@@ -53,8 +53,17 @@ from .volume_checks import choose_provider, provider_accepts
 __all__ = ["Machine"]
 
 _FILETIME_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
+_MICROSECOND = dt.timedelta(microseconds=1)
 _DRIVE = re.compile(r"^[A-Za-z]:\\?$")
 _CLIENT_ACCESSIBLE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
+_DELETED = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
+_NO_AUTO_RELEASE = int(VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE)
+#: provider type -> its place in PROVIDER_SELECTION_ORDER (GUID_NULL tries them in this order)
+_SELECTION_RANK = {kind: rank for rank, kind in enumerate(PROVIDER_SELECTION_ORDER)}
+
+
+def _selection_rank(provider: VssProvider) -> int:
+    return _SELECTION_RANK.get(provider.provider_type, len(_SELECTION_RANK))
 
 
 class Machine:
@@ -80,6 +89,8 @@ class Machine:
         self.clock = VirtualClock()
         self.scheduler = Scheduler(rng, self.clock)
         self.recorder = TraceRecorder(self.clock, self.scheduler, trace_limit)
+        #: the provider calls, traced and their failures converted (docs/reference.md §9)
+        self.provider_calls = ProviderCalls(self.recorder)
         self.guids = GuidSource(rng)
         self.creation_lock = CreationLock()
         #: the Windows version modelled: its row of ``WINDOWS_VERSIONS`` (docs/reference.md §12)
@@ -90,7 +101,10 @@ class Machine:
         #: the account requesters run as (docs/reference.md §3.1)
         self.caller = caller
         self.writers: list[WriterCore] = []
+        #: volume name and GUID path (lower case) -> the volume
         self._volumes: dict[str, Volume] = {}
+        #: volume name (lower case) -> the volume, in the order they were added
+        self._named: dict[str, Volume] = {}
         self.snapshots: dict[uuid.UUID, Snapshot] = {}
         self.storage = ShadowStorage(
             self.snapshots, self.recorder, lambda: self.windows, self.find_volume
@@ -107,6 +121,9 @@ class Machine:
         #: volume -> the id of the copy it is being reverted to (RevertToSnapshot)
         self.reverts: dict[str, uuid.UUID] = {}
         self._shadow_devices = 0
+        #: the start time ``filetime`` counts from, and its microseconds since 1601
+        self._filetime_start: dt.datetime | None = None
+        self._filetime_offset = 0
         self._tasks = 0
         #: what to do when a user task ends: bury the requester objects it made (COM releases
         #: a dead client's objects)
@@ -241,21 +258,28 @@ class Machine:
         )
         self._volumes[name.lower()] = volume
         self._volumes[volume.guid_path.lower()] = volume
+        self._named[name.lower()] = volume
         return volume
+
+    def forget_volume(self, volume: Volume) -> None:
+        """The volume is no longer known by its name or its GUID path."""
+        self._volumes.pop(volume.name.lower(), None)
+        self._volumes.pop(volume.guid_path.lower(), None)
+        self._named.pop(volume.name.lower(), None)
 
     @property
     def volumes(self) -> list[Volume]:
         """The machine's volumes, in the order they were added."""
-        seen: dict[str, Volume] = {}
-        for volume in self._volumes.values():
-            seen.setdefault(volume.name, volume)
-        return list(seen.values())
+        return list(self._named.values())
 
     def find_volume(self, name: str) -> Volume | None:
+        """The volume named ``name`` (any case), by its name, its GUID path, or a drive letter
+        without the backslash."""
         key = name.lower()
-        if _DRIVE.match(name) and not key.endswith("\\"):
-            key += "\\"
-        return self._volumes.get(key)
+        volume = self._volumes.get(key)
+        if volume is not None or key.endswith("\\") or not _DRIVE.match(name):
+            return volume
+        return self._volumes.get(key + "\\")
 
     def volume_key(self, name: str) -> str:
         volume = self.find_volume(name)
@@ -339,9 +363,9 @@ class Machine:
 
     def providers_for(self, provider_id: uuid.UUID) -> list[VssProvider]:
         """The providers to try for ``provider_id``: by PROVIDER_SELECTION_ORDER for GUID_NULL."""
-        if provider_id == GUID_NULL:
-            rank = {kind: i for i, kind in enumerate(PROVIDER_SELECTION_ORDER)}
-            return sorted(self.providers, key=lambda p: rank.get(p.provider_type, len(rank)))
+        if provider_id is GUID_NULL or provider_id == GUID_NULL:
+            providers = self.providers
+            return sorted(providers, key=_selection_rank) if len(providers) > 1 else providers[:]
         for provider in self.providers:
             if provider.provider_id == provider_id:
                 return [provider]
@@ -360,7 +384,11 @@ class Machine:
 
     def provider_of(self, snapshot: Snapshot) -> VssProvider | None:
         """The registered provider that made ``snapshot``."""
-        return next((p for p in self.providers if p.provider_id == snapshot.provider_id), None)
+        provider_id = snapshot.provider_id
+        for provider in self.providers:
+            if provider.provider_id is provider_id or provider.provider_id == provider_id:
+                return provider
+        return None
 
     # -- shadow copies ----------------------------------------------------------------------------
 
@@ -370,24 +398,32 @@ class Machine:
 
     def filetime(self) -> int:
         """The virtual now as a FILETIME (100 ns units since 1601), for VSS_TIMESTAMP fields."""
-        start = (self.start_time - _FILETIME_EPOCH) // dt.timedelta(microseconds=1)
-        return (start + self.clock.ticks) * 10
+        start_time = self.start_time
+        if start_time is not self._filetime_start:
+            self._filetime_start = start_time
+            self._filetime_offset = (start_time - _FILETIME_EPOCH) // _MICROSECOND
+        return (self._filetime_offset + self.clock.ticks) * 10
 
     def publish(self, session: Session) -> None:
         """The set's copies exist; beyond ``max_client_accessible_copies`` client-accessible
         copies of a volume the oldest are deleted (docs/reference.md §6, [INF])."""
-        for plan in session.planned.values():
+        snapshots = self.snapshots
+        planned = session.planned.values()
+        for plan in planned:
             if plan.snapshot is not None:
-                self.snapshots[plan.snapshot.snapshot_id] = plan.snapshot
+                snapshots[plan.snapshot.snapshot_id] = plan.snapshot
         cap = self.limits.max_client_accessible_copies
-        for plan in session.planned.values():
+        for plan in planned:
+            name = plan.volume.name
             accessible = [
                 s
-                for s in self.snapshots.values()
-                if s.original_volume == plan.volume.name and s.attributes & _CLIENT_ACCESSIBLE
+                for s in snapshots.values()
+                if s.attributes & _CLIENT_ACCESSIBLE and s.original_volume == name
             ]
-            for oldest in accessible[: max(len(accessible) - cap, 0)]:
-                oldest.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
+            if len(accessible) <= cap:
+                continue
+            for oldest in accessible[: len(accessible) - cap]:
+                oldest.state = _DELETED
                 del self.snapshots[oldest.snapshot_id]
                 self.storage.forget(oldest.snapshot_id)
                 self.record(
@@ -416,12 +452,13 @@ class Machine:
 
     def release_snapshots(self, session: Session) -> None:
         """Release deletes the set's auto-release copies (§3.1)."""
+        snapshots = self.snapshots
         for plan in session.planned.values():
             snapshot = plan.snapshot
             if (
                 snapshot is not None
-                and snapshot.auto_release
-                and snapshot.snapshot_id in self.snapshots
+                and not snapshot.attributes & _NO_AUTO_RELEASE
+                and snapshot.snapshot_id in snapshots
             ):
                 # Release has no failure code (§3.2 row 20): a copy the provider would not delete
                 # stays, and the failure is in the trace.
@@ -433,8 +470,8 @@ class Machine:
         if provider is not None:
             # Traced, and a code outside the provider list converted (§9); a hardware
             # provider's copy is FillInLunInfo and OnLunEmpty per shadow LUN.
-            delete_copy(self.recorder, session, provider, snapshot)
-        snapshot.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED
+            delete_copy(self.provider_calls, session, provider, snapshot)
+        snapshot.state = _DELETED
         del self.snapshots[snapshot.snapshot_id]
         self.storage.forget(snapshot.snapshot_id)
 

@@ -121,13 +121,11 @@ class MachineFaults:
 
     def set_flush_time(self, volume: Volume, ticks: int) -> None:
         """The kernel takes ``ticks`` to flush ``volume`` when a set is committed."""
-        self.machine.kernel.flush_ticks[volume.name.lower()] = ticks
+        self.machine.kernel.set_flush_ticks(volume.name.lower(), ticks)
 
     def set_transaction_manager_times(self, freeze_ticks: int, thaw_ticks: int) -> None:
         """The transaction managers take these to freeze and to thaw when a set is committed."""
-        kernel = self.machine.kernel
-        kernel.freeze_ticks = freeze_ticks
-        kernel.thaw_ticks = thaw_ticks
+        self.machine.kernel.set_transaction_manager_ticks(freeze_ticks, thaw_ticks)
 
     # -- volumes ---------------------------------------------------------------------------------
 
@@ -140,9 +138,7 @@ class MachineFaults:
                 f"remove_volume: no volume {name!r}; volumes are "
                 f"{', '.join(v.name for v in machine.volumes)}"
             )
-        volumes = machine._volumes
-        for key in (volume.name.lower(), volume.guid_path.lower()):
-            volumes.pop(key, None)
+        machine.forget_volume(volume)
         for snapshot in list(machine.snapshots.values()):
             if snapshot.original_volume == volume.name:
                 snapshot.state = VSS_SNAPSHOT_STATE.VSS_SS_DELETED

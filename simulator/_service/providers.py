@@ -49,6 +49,7 @@ _CONTEXT_BITS = int(
     | _A.VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE
     | _A.VSS_VOLSNAP_ATTR_NO_WRITERS
 )
+_NO_AUTO_RELEASE = int(_A.VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE)
 
 
 class VssProvider:
@@ -208,7 +209,7 @@ class Snapshot:
     @property
     def auto_release(self) -> bool:
         """Deleted when the requester's object is released (context without NO_AUTO_RELEASE)."""
-        return not self.attributes & VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE
+        return not self.attributes & _NO_AUTO_RELEASE
 
     def properties(self) -> VSS_SNAPSHOT_PROP:
         """The VSS_SNAPSHOT_PROP of this copy (docs/reference.md §7.6)."""

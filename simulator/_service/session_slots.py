@@ -26,22 +26,33 @@ __all__ = ["SessionSlots"]
 class SessionSlots:
     """The slots every writer of one machine holds, by session."""
 
+    __slots__ = ("_held", "_holders", "per_writer", "refused")
+
     def __init__(self, per_writer: int) -> None:
         self.per_writer = per_writer
         #: writer -> the sessions it holds a slot in, in the order it took them
         self._held: dict[WriterCore, dict[uuid.UUID, None]] = {}
+        #: session id -> the writers holding a slot in it
+        self._holders: dict[uuid.UUID, list[WriterCore]] = {}
         #: session id -> the writers that found no free slot in it, in order
         self.refused: dict[uuid.UUID, list[WriterCore]] = {}
 
     def take(self, core: WriterCore, session_id: uuid.UUID) -> bool:
         """Give ``core`` a slot in the session; False (and remembered) when none is free."""
-        held = self._held.setdefault(core, {})
-        if session_id in held:
+        held = self._held.get(core)
+        if held is None:
+            held = self._held[core] = {}
+        elif session_id in held:
             return True
         if len(held) >= self.per_writer:
             self.refused.setdefault(session_id, []).append(core)
             return False
         held[session_id] = None
+        holders = self._holders.get(session_id)
+        if holders is None:
+            self._holders[session_id] = [core]
+        else:
+            holders.append(core)
         return True
 
     def held(self, core: WriterCore) -> int:
@@ -50,8 +61,11 @@ class SessionSlots:
 
     def free(self, session_id: uuid.UUID) -> None:
         """Every slot of the session is free again."""
-        for held in self._held.values():
-            held.pop(session_id, None)
+        holders = self._holders.pop(session_id, None)
+        if holders is not None:
+            held = self._held
+            for core in holders:
+                held[core].pop(session_id, None)
 
     def end(self, session_id: uuid.UUID) -> None:
         """The session is over (Release): its slots are free and its refusals forgotten."""

@@ -9,6 +9,7 @@ before its ``IsVolumeSupported``; a hardware provider is asked ``AreLunsSupporte
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from .._rules.volumes import MAX_VOLUME_NESTING, VOLUME_RULES, VolumeCondition, VolumeRule
@@ -44,26 +45,56 @@ _CLIENT_ACCESSIBLE = int(_A.VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE)
 _SYSTEM = VSS_PROVIDER_TYPE.VSS_PROV_SYSTEM
 
 
-def _holds(
-    machine: ProviderHost,
-    rule: VolumeRule,
-    provider: VssProvider | None,
-    volume: Volume,
-    context: int,
+#: A condition's check: (machine, whether the provider is the system provider, volume, context).
+_Check = Callable[[ProviderHost, bool, Volume, int], bool]
+
+
+def _local(machine: ProviderHost, system: bool, volume: Volume, context: int) -> bool:
+    return volume.local
+
+
+def _not_nested_too_deep(machine: ProviderHost, system: bool, volume: Volume, context: int) -> bool:
+    return volume.nesting <= MAX_VOLUME_NESTING
+
+
+def _persistent_on_ntfs(machine: ProviderHost, system: bool, volume: Volume, context: int) -> bool:
+    return not (system and context & _PERSISTENT) or _ntfs(volume)
+
+
+def _ntfs_for_diff_area(machine: ProviderHost, system: bool, volume: Volume, context: int) -> bool:
+    return not system or any(_ntfs(other) for other in machine.volumes)
+
+
+def _client_accessible_by_system(
+    machine: ProviderHost, system: bool, volume: Volume, context: int
 ) -> bool:
-    condition = rule.condition
-    system = provider is not None and provider.provider_type is _SYSTEM
-    if condition is V.LOCAL:
-        return volume.local
-    if condition is V.NOT_NESTED_TOO_DEEP:
-        return volume.nesting <= MAX_VOLUME_NESTING
-    if condition is V.PERSISTENT_ON_NTFS:
-        return not (system and context & _PERSISTENT) or _ntfs(volume)
-    if condition is V.NTFS_FOR_DIFF_AREA:
-        return not system or any(_ntfs(v) for v in machine.volumes)
-    if condition is V.CLIENT_ACCESSIBLE_BY_SYSTEM:
-        return not context & _CLIENT_ACCESSIBLE or system
-    raise AssertionError(f"VOLUME_RULES has a condition with no check: {condition}")
+    return not context & _CLIENT_ACCESSIBLE or system
+
+
+_CHECKS: dict[VolumeCondition, _Check] = {
+    V.LOCAL: _local,
+    V.NOT_NESTED_TOO_DEEP: _not_nested_too_deep,
+    V.PERSISTENT_ON_NTFS: _persistent_on_ntfs,
+    V.NTFS_FOR_DIFF_AREA: _ntfs_for_diff_area,
+    V.CLIENT_ACCESSIBLE_BY_SYSTEM: _client_accessible_by_system,
+}
+
+
+def _rows(rules: Iterable[VolumeRule]) -> tuple[tuple[VolumeRule, _Check], ...]:
+    """The rules with their checks, in table order."""
+    rows = []
+    for rule in rules:
+        check = _CHECKS.get(rule.condition)
+        if check is None:
+            raise AssertionError(f"VOLUME_RULES has a condition with no check: {rule.condition}")
+        rows.append((rule, check))
+    return tuple(rows)
+
+
+#: the rules that concern no provider, those that do, and every rule, with their checks
+_GENERAL_ROWS = _rows(rule for rule in VOLUME_RULES if not rule.system_only)
+_PROVIDER_ROWS = _rows(rule for rule in VOLUME_RULES if rule.system_only)
+_ALL_ROWS = _rows(VOLUME_RULES)
 
 
 def _ntfs(volume: Volume) -> bool:
@@ -75,10 +106,14 @@ def ruled_out_by(
 ) -> VolumeRule | None:
     """The first rule ``volume`` breaks in ``context`` (with ``provider``, for the provider
     rules; None checks only the rules that concern no provider)."""
-    for rule in VOLUME_RULES:
-        if rule.system_only and provider is None:
-            continue
-        if not _holds(machine, rule, provider, volume, context):
+    if provider is None:
+        rows = _GENERAL_ROWS
+        system = False
+    else:
+        rows = _ALL_ROWS
+        system = provider.provider_type is _SYSTEM
+    for rule, check in rows:
+        if not check(machine, system, volume, context):
             return rule
     return None
 
@@ -87,8 +122,22 @@ def provider_accepts(
     machine: ProviderHost, provider: VssProvider, volume: Volume, context: int
 ) -> bool:
     """Whether the rules let ``provider`` shadow ``volume`` and the provider says it can."""
-    if ruled_out_by(machine, provider, volume, context) is not None:
-        return False
+    return _accepts(machine, provider, volume, context, _ALL_ROWS)
+
+
+def _accepts(
+    machine: ProviderHost,
+    provider: VssProvider,
+    volume: Volume,
+    context: int,
+    rows: tuple[tuple[VolumeRule, _Check], ...],
+) -> bool:
+    """``provider_accepts`` with the rules of ``rows`` (all of them, or only the provider rules
+    once the others are known to hold)."""
+    system = provider.provider_type is _SYSTEM
+    for _rule, check in rows:
+        if not check(machine, system, volume, context):
+            return False
     if isinstance(provider, VssHardwareProvider):
         return luns_supported(provider, volume, context)
     try:
@@ -115,13 +164,15 @@ def choose_provider(
         raise general.error(f"AddToSnapshotSet: {_why(general, volume)}")
     candidates = machine.providers_for(provider_id)
     for provider in candidates:
-        if not provider_accepts(machine, provider, volume, context):
+        # The rules that concern no provider hold: only the provider rules are left to check.
+        if not _accepts(machine, provider, volume, context, _PROVIDER_ROWS):
             continue
-        existing = sum(
-            1
-            for s in machine.snapshots.values()
-            if s.original_volume == volume.name and s.provider_id == provider.provider_id
-        )
+        name = volume.name
+        own_id = provider.provider_id
+        existing = 0
+        for snapshot in machine.snapshots.values():
+            if snapshot.original_volume == name and snapshot.provider_id == own_id:
+                existing += 1
         if existing >= provider.max_snapshots_per_volume:
             raise VssMaximumNumberOfSnapshotsReached(
                 f"{volume.name} holds {existing} shadow copies of "
