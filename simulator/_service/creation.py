@@ -35,7 +35,7 @@ from .hardware_calls import describe_targets, is_hardware, prepare_arguments
 from .machine import Machine
 from .participation import backup_participants, operation_providers
 from .providers import Snapshot, VssProvider
-from .records import Session, WriterCore, WriterInSession
+from .records import Session, WriterInSession
 
 __all__ = ["Cancelled", "SetCreation"]
 
@@ -59,11 +59,6 @@ _CANCELLED = "the requester cancelled the operation"
 
 class Cancelled(Exception):
     """The operation stopped because the requester cancelled it or called AbortBackup."""
-
-
-def _window(core: WriterCore) -> int:
-    """The writer's Freeze→Thaw window in ticks: its timeout_freeze, at most 60 s."""
-    return min(core.timeout_freeze_ms * TICKS_PER_MILLISECOND, MAX_FREEZE_TICKS)
 
 
 class SetCreation:
@@ -124,8 +119,12 @@ class SetCreation:
             self._step(session)
             session.current_level = level
             for ws in group:
+                # The writer's Freeze→Thaw window: its timeout_freeze, at most 60 s.
+                window = ws.core.timeout_freeze_ms * TICKS_PER_MILLISECOND
+                if window > MAX_FREEZE_TICKS:
+                    window = MAX_FREEZE_TICKS
                 ws.frozen_at = now = clock.ticks
-                window_ends[ws] = end = now + _window(ws.core) + 1
+                window_ends[ws] = end = now + window + 1
                 if not deliver(session, ws, _FREEZE, deadline=end):
                     aborts.abort(session, providers, f"{ws.core.name} vetoed Freeze")
                     raise self._writer_failure(session, [ws], "Freeze")

@@ -188,9 +188,10 @@ class ShadowStorage:
     def forget(self, snapshot_id: uuid.UUID) -> None:
         """A copy was deleted: its diff area is free again."""
         for area in self._areas.values():
-            size = area.used.pop(snapshot_id, None)
-            if size is not None:
-                area.used_bytes -= size
+            if area.used:
+                size = area.used.pop(snapshot_id, None)
+                if size is not None:
+                    area.used_bytes -= size
 
     def copies_of(self, volume: Volume) -> list[Snapshot]:
         """The system provider's copies of ``volume``, oldest first."""

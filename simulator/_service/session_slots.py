@@ -30,27 +30,29 @@ class SessionSlots:
 
     def __init__(self, per_writer: int) -> None:
         self.per_writer = per_writer
+        # Sessions are keyed by the integer of their id here: it hashes without a Python call.
         #: writer -> the sessions it holds a slot in, in the order it took them
-        self._held: dict[WriterCore, dict[uuid.UUID, None]] = {}
-        #: session id -> the writers holding a slot in it
-        self._holders: dict[uuid.UUID, list[WriterCore]] = {}
+        self._held: dict[WriterCore, dict[int, None]] = {}
+        #: session -> the writers holding a slot in it
+        self._holders: dict[int, list[WriterCore]] = {}
         #: session id -> the writers that found no free slot in it, in order
         self.refused: dict[uuid.UUID, list[WriterCore]] = {}
 
     def take(self, core: WriterCore, session_id: uuid.UUID) -> bool:
         """Give ``core`` a slot in the session; False (and remembered) when none is free."""
+        key = session_id.int
         held = self._held.get(core)
         if held is None:
             held = self._held[core] = {}
-        elif session_id in held:
+        elif key in held:
             return True
         if len(held) >= self.per_writer:
             self.refused.setdefault(session_id, []).append(core)
             return False
-        held[session_id] = None
-        holders = self._holders.get(session_id)
+        held[key] = None
+        holders = self._holders.get(key)
         if holders is None:
-            self._holders[session_id] = [core]
+            self._holders[key] = [core]
         else:
             holders.append(core)
         return True
@@ -61,11 +63,12 @@ class SessionSlots:
 
     def free(self, session_id: uuid.UUID) -> None:
         """Every slot of the session is free again."""
-        holders = self._holders.pop(session_id, None)
+        key = session_id.int
+        holders = self._holders.pop(key, None)
         if holders is not None:
             held = self._held
             for core in holders:
-                held[core].pop(session_id, None)
+                held[core].pop(key, None)
 
     def end(self, session_id: uuid.UUID) -> None:
         """The session is over (Release): its slots are free and its refusals forgotten."""
