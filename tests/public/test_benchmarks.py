@@ -59,3 +59,13 @@ def test_the_metadata_load_compares_the_loader_with_the_bare_parses() -> None:
         "defusedxml fromstring",
     }
     assert "× ElementTree" in metadata_load.summary(1)
+
+
+def test_the_instruction_count_runs_the_workload_and_the_floor_it_counts() -> None:
+    import instructions
+
+    # 3 sessions that warm up, then 2: 8 events for each of 2 describing writers in each
+    assert instructions.run("model", "describing", 2, writers=2, tell=True) == 5 * 2 * 8
+    assert instructions.run("floor", "describing", 2, writers=2, tell=True) == 2 * 2 * 8
+    found = instructions._COLLECTED.search("==7== Collected : 3004117")
+    assert found is not None and found[1] == "3004117"
