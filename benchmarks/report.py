@@ -19,6 +19,7 @@ from pathlib import Path
 
 import _checkout  # noqa: F401  (this checkout's simulator)
 import hot_path
+import least_model
 import state_machine
 
 HERE = Path(__file__).resolve().parent
@@ -71,6 +72,15 @@ def main() -> int:
                 f"**{r.parallel_ratio:.1f}×**",
             )
         )
+    say("the least model, one session at a time")
+    least = least_model.measure(hot_path.DescribingWriter, 100, rounds, say)
+    rows.append(
+        (
+            "the least model (`least_model.py`): one session at a time",
+            f"{least.least_us:.0f} µs",
+            f"**{least.least_ratio:.1f}×** floor; the model {least.model_over_least:.1f}× it",
+        )
+    )
     say("scale curve")
     curve = hot_path.scale_curve(hot_path.DescribingWriter, max(1, rounds // 2))
     rows.append(

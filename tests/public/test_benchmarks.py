@@ -69,3 +69,83 @@ def test_the_instruction_count_runs_the_workload_and_the_floor_it_counts() -> No
     assert instructions.run("floor", "describing", 2, writers=2, tell=True) == 2 * 2 * 8
     found = instructions._COLLECTED.search("==7== Collected : 3004117")
     assert found is not None and found[1] == "3004117"
+
+
+def test_the_instruction_count_counts_the_least_model_on_the_same_workload() -> None:
+    import instructions
+
+    assert instructions.run("least", "describing", 2, writers=2, tell=True) == 5 * 2 * 8
+
+
+class _VetoingFreeze:
+    """A describing writer whose OnFreeze vetoes."""
+
+    def OnFreeze(self) -> bool:
+        return False
+
+
+def test_the_least_model_delivers_the_whole_backup_and_records_each_step() -> None:
+    import hot_path
+    import least_model as lm
+
+    system = lm.LeastSystem(hot_path.DescribingWriter, 2)
+    hot_path.backup(system)  # type: ignore[arg-type]
+    events = [(r[1], r[3], r[6]) for r in system.trace if type(r) is list]
+    first, second = (w.key for w in system.writers)
+    assert events == [(event, writer, True) for event in range(8) for writer in (first, second)]
+    calls = [r[1] for r in system.trace if type(r) is tuple]
+    assert calls == [
+        "InitializeForBackup",
+        "SetBackupState",
+        "GatherWriterMetadata",
+        "GetWriterMetadataCount",
+        "GetWriterMetadata",
+        "AddComponent",
+        "GetWriterMetadata",
+        "AddComponent",
+        "StartSnapshotSet",
+        "AddToSnapshotSet",
+        "PrepareForBackup",
+        "DoSnapshotSet",
+        "copy",
+        "BackupComplete",
+        "violation",
+        "violation",
+        "release",
+    ]
+    assert [w.state for w in system.writers] == [lm.STABLE, lm.STABLE]
+    documents = [w.document for w in system.writers]
+    hot_path.backup(system)  # type: ignore[arg-type]
+    assert [w.document for w in system.writers] == documents  # an unchanged Identify reuses
+
+
+def test_the_least_model_refuses_what_the_workload_must_not_do() -> None:
+    import hot_path
+    import least_model as lm
+
+    from simulator import VssBadState, VssSnapshotSetInProgress
+
+    system = lm.LeastSystem(hot_path.DescribingWriter, 1)
+    first = system.CreateVssBackupComponents()
+    with pytest.raises(VssBadState):
+        first.SetBackupState(True, False, 1)
+    first.InitializeForBackup()
+    first.SetBackupState(True, False, 1)
+    first.GatherWriterMetadata().Wait()
+    first.StartSnapshotSet()
+    second = system.CreateVssBackupComponents()
+    with pytest.raises(VssSnapshotSetInProgress):
+        second.StartSnapshotSet()
+
+
+def test_the_least_model_records_a_veto_and_the_writer_stays_where_it_was() -> None:
+    # the least model prices the success path only: after a veto it delivers nothing more
+    import hot_path
+    import least_model as lm
+
+    vetoing = type("Vetoing", (_VetoingFreeze, hot_path.DescribingWriter), {})
+    system = lm.LeastSystem(vetoing, 1)
+    hot_path.backup(system)  # type: ignore[arg-type]
+    events = [(r[1], r[6]) for r in system.trace if type(r) is list]
+    assert events == [(0, True), (1, True), (2, True), (3, False)]
+    assert system.writers[0].state == lm.PREPARED_SNAPSHOT
