@@ -22,12 +22,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .._engine.recorder import TraceRecorder
-from .._engine.trace import TraceKind
+from .._engine.scheduler import GreenletExit
+from .._engine.trace import TraceKind, ViolationRule
 from .._vocabulary.errors import VssNoSnapshotsImported, VssSomeSnapshotsNotImported
+from .._vocabulary.printing import describe
 from .hardware_provider import VSS_HARDWARE_OPTIONS, VssHardwareProvider, copy_lun, volume_luns
 from .provider_calls import ProviderCalls, call_provider
 from .providers import Snapshot, VssProvider
-from .records import Session, Volume
+from .records import Session, Volume, record_violation
 
 __all__ = [
     "break_copies",
@@ -116,15 +118,27 @@ def _fill_in(
     info: Any,
 ) -> bool:
     """FillInLunInfo, traced; VSS ignores its return code (§9), so a failure is "not
-    supported"."""
+    supported". A BaseException is kept on the session, as any provider call's is
+    (``ProviderCalls.call``), so the deletion or import around it still finishes first."""
     entry = recorder.record(
         TraceKind.PROVIDER, "FillInLunInfo", session.session_id, provider.provider_name
     )
     try:
         supported = bool(provider.FillInLunInfo(device, info))
-    except Exception as exc:
+    except GreenletExit:
+        raise  # the machine is closing
+    except BaseException as exc:
         supported = False
         entry.result = f"raised {type(exc).__name__}"
+        if not isinstance(exc, Exception):
+            record_violation(
+                recorder,
+                ViolationRule.PROVIDER_MISBEHAVED,
+                f"{provider.provider_name}.FillInLunInfo raised {describe(exc)}",
+                session=session,
+            )
+            if session.escaped is None:
+                session.escaped = exc
     else:
         entry.result = "supported" if supported else "not supported"
     entry.end_ticks = recorder.now_ticks()

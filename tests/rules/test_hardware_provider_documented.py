@@ -436,3 +436,46 @@ def test_the_default_array_describes_its_shadow_luns(system: VssSystem) -> None:
     [source], [target] = shadow.source_luns, shadow.target_luns
     assert target.m_szSerialNumber == f"{source.m_szSerialNumber}-SHADOW"
     assert target.m_diskSignature == source.m_diskSignature != GUID_NULL
+
+
+class InterruptedArray(Array):
+    """The user's own KeyboardInterrupt from FillInLunInfo."""
+
+    def FillInLunInfo(self, device: str, lun_information: VDS_LUN_INFORMATION) -> bool:
+        self._note("FillInLunInfo", device, lun_information.m_szSerialNumber)
+        raise KeyboardInterrupt
+
+
+def test_a_base_exception_in_fill_in_lun_info_reaches_the_user_once_the_release_is_done(
+    system: VssSystem,
+) -> None:
+    """[INF] FillInLunInfo's result is ignored (§9): a KeyboardInterrupt from it counts as "not
+    supported", the copy still goes (OnLunEmpty), and the requester gets the exception when its
+    release has finished, as from any other provider call."""
+    for name in ("D:\\", "E:\\", "F:\\"):
+        system.add_volume(name)
+    array = InterruptedArray()
+    system.register_provider(array)
+    with pytest.raises(KeyboardInterrupt), system.CreateVssBackupComponents() as bc:
+        begin_backup(bc)
+        bc.StartSnapshotSet()
+        bc.AddToSnapshotSet("E:\\")
+        bc.PrepareForBackup().Wait()
+        bc.DoSnapshotSet().Wait()
+        array.log.clear()
+    assert array.calls() == ["FillInLunInfo", "OnLunEmpty"]
+    assert system.shadow_copies() == []
+    fills = [r for r in system.trace if r.name == "FillInLunInfo"]
+    assert [(r.result, r.end_time is not None) for r in fills] == [
+        ("raised KeyboardInterrupt", True)
+    ]
+    assert [v.rule.value for v in system.violations][-1:] == ["provider-misbehaved"]
+    array.log.clear()
+    with pytest.raises(KeyboardInterrupt), system.CreateVssBackupComponents() as bc:
+        begin_backup(bc)  # the machine takes the next backup: nothing was left held
+        bc.StartSnapshotSet()
+        bc.AddToSnapshotSet("F:\\")
+        bc.PrepareForBackup().Wait()
+        bc.DoSnapshotSet().Wait()
+    assert array.calls()[-2:] == ["FillInLunInfo", "OnLunEmpty"]
+    assert system.shadow_copies() == []
