@@ -89,7 +89,7 @@ def test_the_least_model_delivers_the_whole_backup_and_records_each_step() -> No
     import least_model as lm
 
     system = lm.LeastSystem(hot_path.DescribingWriter, 2)
-    hot_path.backup(system)  # type: ignore[arg-type]
+    hot_path.backup(system)
     events = [(r[1], r[3], r[6]) for r in system.trace if type(r) is list]
     first, second = (w.key for w in system.writers)
     assert events == [(event, writer, True) for event in range(8) for writer in (first, second)]
@@ -115,7 +115,7 @@ def test_the_least_model_delivers_the_whole_backup_and_records_each_step() -> No
     ]
     assert [w.state for w in system.writers] == [lm.STABLE, lm.STABLE]
     documents = [w.document for w in system.writers]
-    hot_path.backup(system)  # type: ignore[arg-type]
+    hot_path.backup(system)
     assert [w.document for w in system.writers] == documents  # an unchanged Identify reuses
 
 
@@ -145,7 +145,7 @@ def test_the_least_model_records_a_veto_and_the_writer_stays_where_it_was() -> N
 
     vetoing = type("Vetoing", (_VetoingFreeze, hot_path.DescribingWriter), {})
     system = lm.LeastSystem(vetoing, 1)
-    hot_path.backup(system)  # type: ignore[arg-type]
+    hot_path.backup(system)
     events = [(r[1], r[6]) for r in system.trace if type(r) is list]
     assert events == [(0, True), (1, True), (2, True), (3, False)]
     assert system.writers[0].state == lm.PREPARED_SNAPSHOT
