@@ -6,8 +6,8 @@ one success path need, each step the cheapest way CPython offers: plain tuples a
 records, precomputed tables, bound methods looked up once, no messages, no objects it can avoid.
 It is not a model: it prices the workload's success path only (no Abort after a veto, no
 messages, no faults, no public record types) and explains nothing. It is the price list of the
-rules, so that the distance from the floor to it is what any model in
-CPython pays, and the distance from it to ``VssSystem`` is what the real model adds.
+rules: the distance from the floor to it is what any model in CPython pays, and the distance from
+it to ``VssSystem`` is what the real model adds.
 
 What it does, by the rule that needs it (docs/reference.md):
 
