@@ -16,7 +16,7 @@ from typing import Any
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
 from .scheduler import Scheduler, current_context
-from .trace import Entry, TraceKind, Violation, ViolationRule
+from .trace import Entry, TraceKind, Violation, ViolationRule, new_entry
 
 __all__ = ["MIN_VIOLATIONS_KEPT", "TraceRecorder"]
 
@@ -30,6 +30,7 @@ _NUMBERED_THREAD = re.compile(r"(Thread|ThreadPoolExecutor|Dummy)-(\d+)")
 
 
 _CALL = TraceKind.CALL
+_VIOLATION = TraceKind.VIOLATION
 
 #: Violations kept whatever the ``trace_limit``.
 MIN_VIOLATIONS_KEPT = 100
@@ -81,7 +82,7 @@ class TraceRecorder:
             thread = self._owner_label
         else:
             thread = self.thread_label()
-        entry = Entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
+        entry = new_entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
         self.entries.append(entry)
         return entry
 
@@ -94,7 +95,13 @@ class TraceRecorder:
             thread = self._owner_label
         else:
             thread = self.thread_label()
-        entry = Entry(self._clock.ticks, _CALL, name, session_id, thread, None)
+        entry = Entry()  # ``new_entry``, inline: every requester call makes one
+        entry.ticks = self._clock.ticks
+        entry.kind = _CALL
+        entry.name = name
+        entry.session_id = session_id
+        entry.thread = thread
+        entry.writer = entry.result = entry.detail = entry.end_ticks = None
         self.entries.append(entry)
         return entry
 
@@ -119,8 +126,9 @@ class TraceRecorder:
         """Record a rule broken by user code, in ``violations`` and in the trace."""
         ticks = self._clock.ticks
         thread = thread or self.thread_label()
-        entry = Entry(
-            ticks, TraceKind.VIOLATION, rule.value, session_id, thread, writer, None, message
+        # ``_value_``: the member's value, without the ``value`` property's lookup
+        entry = new_entry(
+            ticks, _VIOLATION, rule._value_, session_id, thread, writer, None, message
         )
         with self._lock:
             room = self._violation_room

@@ -21,7 +21,6 @@ Policies where the documentation is silent ([INF], docs/design.md):
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from .. import hresults as hr
@@ -42,7 +41,6 @@ __all__ = ["NO_ARGUMENT", "CompiledEvent", "EventDelivery", "compiled"]
 E = WriterEvent
 #: The argument of a handler that takes none.
 NO_ARGUMENT: Any = object()
-_get_ident = threading.get_ident
 #: Where a handler's component view is handed out (``COMPONENT_CALLS``).
 _COMPONENT_ACCESS = {
     E.PREPARE_BACKUP: ComponentAccess.PREPARE_BACKUP,
@@ -108,14 +106,23 @@ class EventDelivery:
         if task is not None and task._glet is not context:
             task = None
         start = clock.ticks
-        inv = Invocation(
-            start, session, ws, event.event, event.name, "MainThread" if task is None else task.name
-        )
+        name = event.name
+        inv = Invocation()  # an entry, filled in here (``trace.new_entry``): one per event
+        inv.ticks = start
+        inv.name = name
+        inv.session_id = session.session_id
+        inv.thread = "MainThread" if task is None else task.name
+        inv.writer = core.name
+        inv.result = inv.end_ticks = None
+        inv.session = session
+        inv.ws = ws
+        inv.event = event.event
+        inv.failed = False
         self._append(inv)
         key = (self._owner, context)  # handlers run on the scheduler's own thread
         active = core.active
         active[key] = inv
-        handler = core.handlers[event.name]
+        handler = core.handlers[name]
         if task is None:
             limit = outer = None
         else:
@@ -150,9 +157,15 @@ class EventDelivery:
         if type(arg) is IVssWriterComponents:
             arg.expire()  # a view kept past its handler takes no more writes
         del inv.session, inv.ws  # the trace keeps plain values, not the live session
-        ws.apply(
-            event.outcomes[ws.state] or outcome, ok, event.identify
-        )  # the state may have moved
+        # The row of the state the writer is in now (the handler may have moved it), else the
+        # row it was delivered in; ``WriterInSession.apply``, inline.
+        row = event.outcomes[ws.state] or outcome
+        new_state = row.ok if ok else row.failed
+        if new_state is not None:
+            ws.state = new_state
+        if not ok or not event.identify:
+            core.last_state = ws.state
+            core.last_failure = ws.hr_failure
         return ok
 
     def _not_delivered(self, session: Session, ws: WriterInSession, event: CompiledEvent) -> bool:
