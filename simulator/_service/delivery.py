@@ -26,6 +26,7 @@ from typing import Any
 from .. import hresults as hr
 from .._documents.component_views import IVssWriterComponents
 from .._engine.scheduler import DeadlineExceeded, GreenletExit, current_context
+from .._engine.threads import ThreadKey
 from .._engine.trace import TraceKind, ViolationRule
 from .._rules.component_calls import ComponentAccess
 from .._rules.limits import HANDLER_WINDOW_TICKS
@@ -80,6 +81,8 @@ class EventDelivery:
         self._scheduler = machine.scheduler
         self._append = machine.recorder.entries.append
         self._owner = machine.scheduler.owner
+        #: the thread identity of the last delivered event (``deliver``)
+        self._key: ThreadKey = (self._owner, None)
 
     def deliver(
         self,
@@ -96,7 +99,8 @@ class EventDelivery:
         now): past it the model gives up on the writer (VSS_E_WRITERERROR_TIMEOUT). A
         BaseException the handler raises fails the event like any other, and is kept on the
         session to be raised once the operation has carried out its abort path."""
-        outcome = event.outcomes[ws.state]
+        delivered_in = ws.state
+        outcome = event.outcomes[delivered_in]
         if outcome is None:
             return self._not_delivered(session, ws, event)
         core = ws.core
@@ -119,7 +123,11 @@ class EventDelivery:
         inv.event = event.event
         inv.failed = False
         self._append(inv)
-        key = (self._owner, context)  # handlers run on the scheduler's own thread
+        # The handler's thread identity (it runs on the scheduler's own thread): the last
+        # event's key while the same task delivers, to build and hash no new tuple.
+        key = self._key
+        if key[1] is not context:
+            key = self._key = (self._owner, context)
         active = core.active
         active[key] = inv
         handler = core.handlers[name]
@@ -159,7 +167,8 @@ class EventDelivery:
         del inv.session, inv.ws  # the trace keeps plain values, not the live session
         # The row of the state the writer is in now (the handler may have moved it), else the
         # row it was delivered in; ``WriterInSession.apply``, inline.
-        row = event.outcomes[ws.state] or outcome
+        state = ws.state
+        row = outcome if state is delivered_in else event.outcomes[state] or outcome
         new_state = row.ok if ok else row.failed
         if new_state is not None:
             ws.state = new_state
