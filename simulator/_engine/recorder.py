@@ -58,8 +58,10 @@ class TraceRecorder:
         self._thread_numbers: dict[tuple[str, str], int] = {}
         #: the label of each OS thread name seen (the regex runs once per name)
         self._labels: dict[str, str] = {}
-        # The scheduler's own thread records most: its label is kept while its name stays.
-        self._owner = _current_thread()
+        # The scheduler's own thread records most: its label is kept while its name stays. The
+        # name is read from the thread's attributes (``_name``, what the ``Thread.name``
+        # property returns), without the property's call on every record.
+        self._owner: dict[str, Any] = vars(_current_thread())
         self._owner_ident = _get_ident()
         self._owner_name: str | None = None
         self._owner_label = ""
@@ -78,7 +80,7 @@ class TraceRecorder:
         task = self._scheduler.current
         if task is not None and task._glet is _getcurrent():
             thread = task.name  # the common cases of ``thread_label``, without its call
-        elif _get_ident() == self._owner_ident and self._owner.name is self._owner_name:
+        elif _get_ident() == self._owner_ident and self._owner["_name"] is self._owner_name:
             thread = self._owner_label
         else:
             thread = self.thread_label()
@@ -91,7 +93,7 @@ class TraceRecorder:
         task = self._scheduler.current
         if task is not None and task._glet is _getcurrent():
             thread = task.name
-        elif _get_ident() == self._owner_ident and self._owner.name is self._owner_name:
+        elif _get_ident() == self._owner_ident and self._owner["_name"] is self._owner_name:
             thread = self._owner_label
         else:
             thread = self.thread_label()
@@ -172,7 +174,7 @@ class TraceRecorder:
         if task is not None and task._glet is _getcurrent():
             return task.name
         if _get_ident() == self._owner_ident:
-            name = self._owner.name
+            name = self._owner["_name"]
             if name is self._owner_name:
                 return self._owner_label
             self._owner_name = name

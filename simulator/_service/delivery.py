@@ -37,7 +37,7 @@ from .._vocabulary.printing import describe, describe_exception
 from .machine import Machine
 from .records import Invocation, Session, WriterCore, WriterInSession
 
-__all__ = ["NO_ARGUMENT", "CompiledEvent", "EventDelivery", "compiled"]
+__all__ = ["NO_ARGUMENT", "CompiledEvent", "EventDelivery", "compiled", "component_view"]
 
 E = WriterEvent
 #: The argument of a handler that takes none.
@@ -265,11 +265,17 @@ class EventDelivery:
     @staticmethod
     def components(session: Session, ws: WriterInSession, event: WriterEvent) -> Any:
         """The writer's component view for ``event``'s handler; None outside component mode."""
-        bcd = session.bcd
-        if not bcd.select_components:
-            return None
-        core = ws.core
-        entry = bcd.writer_entry_or_none(core.instance_id)
-        if entry is None:
-            return None
-        return IVssWriterComponents(entry, _COMPONENT_ACCESS[event], core.report)
+        return component_view(session, ws, _COMPONENT_ACCESS[event])
+
+
+def component_view(session: Session, ws: WriterInSession, access: ComponentAccess) -> Any:
+    """The writer's component view for a handler with ``access``; None outside component mode
+    or when the BCD has no entry of the writer."""
+    bcd = session.bcd
+    if not bcd.select_components:
+        return None
+    core = ws.core
+    entry = bcd.writer_entry_or_none(core.instance_id)
+    if entry is None:
+        return None
+    return IVssWriterComponents(entry, access, core.report)
