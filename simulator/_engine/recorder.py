@@ -16,7 +16,7 @@ from typing import Any
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
 from .scheduler import Scheduler, current_context
-from .trace import Entry, TraceKind, Violation, ViolationRule
+from .trace import Entry, TraceKind, Violation, ViolationRule, new_entry
 
 __all__ = ["MIN_VIOLATIONS_KEPT", "TraceRecorder"]
 
@@ -30,6 +30,7 @@ _NUMBERED_THREAD = re.compile(r"(Thread|ThreadPoolExecutor|Dummy)-(\d+)")
 
 
 _CALL = TraceKind.CALL
+_VIOLATION = TraceKind.VIOLATION
 
 #: Violations kept whatever the ``trace_limit``.
 MIN_VIOLATIONS_KEPT = 100
@@ -57,8 +58,10 @@ class TraceRecorder:
         self._thread_numbers: dict[tuple[str, str], int] = {}
         #: the label of each OS thread name seen (the regex runs once per name)
         self._labels: dict[str, str] = {}
-        # The scheduler's own thread records most: its label is kept while its name stays.
-        self._owner = _current_thread()
+        # The scheduler's own thread records most: its label is kept while its name stays. The
+        # name is read from the thread's attributes (``_name``, what the ``Thread.name``
+        # property returns), without the property's call on every record.
+        self._owner: dict[str, Any] = vars(_current_thread())
         self._owner_ident = _get_ident()
         self._owner_name: str | None = None
         self._owner_label = ""
@@ -77,11 +80,11 @@ class TraceRecorder:
         task = self._scheduler.current
         if task is not None and task._glet is _getcurrent():
             thread = task.name  # the common cases of ``thread_label``, without its call
-        elif _get_ident() == self._owner_ident and self._owner.name is self._owner_name:
+        elif _get_ident() == self._owner_ident and self._owner["_name"] is self._owner_name:
             thread = self._owner_label
         else:
             thread = self.thread_label()
-        entry = Entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
+        entry = new_entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
         self.entries.append(entry)
         return entry
 
@@ -90,11 +93,17 @@ class TraceRecorder:
         task = self._scheduler.current
         if task is not None and task._glet is _getcurrent():
             thread = task.name
-        elif _get_ident() == self._owner_ident and self._owner.name is self._owner_name:
+        elif _get_ident() == self._owner_ident and self._owner["_name"] is self._owner_name:
             thread = self._owner_label
         else:
             thread = self.thread_label()
-        entry = Entry(self._clock.ticks, _CALL, name, session_id, thread, None)
+        entry = Entry()  # ``new_entry``, inline: every requester call makes one
+        entry.ticks = self._clock.ticks
+        entry.kind = _CALL
+        entry.name = name
+        entry.session_id = session_id
+        entry.thread = thread
+        entry.writer = entry.result = entry.detail = entry.end_ticks = None
         self.entries.append(entry)
         return entry
 
@@ -119,8 +128,9 @@ class TraceRecorder:
         """Record a rule broken by user code, in ``violations`` and in the trace."""
         ticks = self._clock.ticks
         thread = thread or self.thread_label()
-        entry = Entry(
-            ticks, TraceKind.VIOLATION, rule.value, session_id, thread, writer, None, message
+        # ``_value_``: the member's value, without the ``value`` property's lookup
+        entry = new_entry(
+            ticks, _VIOLATION, rule._value_, session_id, thread, writer, None, message
         )
         with self._lock:
             room = self._violation_room
@@ -164,7 +174,7 @@ class TraceRecorder:
         if task is not None and task._glet is _getcurrent():
             return task.name
         if _get_ident() == self._owner_ident:
-            name = self._owner.name
+            name = self._owner["_name"]
             if name is self._owner_name:
                 return self._owner_label
             self._owner_name = name

@@ -101,7 +101,11 @@ class Violation:
 
 class Entry:
     """A mutable trace entry; ``result`` (and ``end_ticks`` for a step that takes time) is filled
-    in when the step ends."""
+    in when the step ends.
+
+    Entries are made once per step by the recorder (and by the event delivery, whose
+    ``Invocation`` is an entry): ``new_entry`` makes one field by field, as a class call with an
+    ``__init__`` would cost a Python frame entered from C on every step."""
 
     __slots__ = (
         "detail",
@@ -115,26 +119,15 @@ class Entry:
         "writer",
     )
 
-    def __init__(
-        self,
-        ticks: int,
-        kind: TraceKind,
-        name: str,
-        session_id: uuid.UUID | None,
-        thread: str | None,
-        writer: str | None,
-        result: str | None = None,
-        detail: str | None = None,
-    ) -> None:
-        self.ticks = ticks
-        self.kind = kind
-        self.name = name
-        self.session_id = session_id
-        self.thread = thread
-        self.writer = writer
-        self.result = result
-        self.detail = detail
-        self.end_ticks: int | None = None
+    ticks: int
+    kind: TraceKind
+    name: str
+    session_id: uuid.UUID | None
+    thread: str | None
+    writer: str | None
+    result: str | None
+    detail: str | None
+    end_ticks: int | None
 
     def freeze(self) -> TraceRecord:
         end = self.end_ticks
@@ -149,3 +142,27 @@ class Entry:
             detail=self.detail,
             end_time=None if end is None else end / TICKS_PER_SECOND,
         )
+
+
+def new_entry(
+    ticks: int,
+    kind: TraceKind,
+    name: str,
+    session_id: uuid.UUID | None,
+    thread: str | None,
+    writer: str | None,
+    result: str | None = None,
+    detail: str | None = None,
+) -> Entry:
+    """A new entry (its ``end_ticks`` None until the step ends)."""
+    made = Entry()
+    made.ticks = ticks
+    made.kind = kind
+    made.name = name
+    made.session_id = session_id
+    made.thread = thread
+    made.writer = writer
+    made.result = result
+    made.detail = detail
+    made.end_ticks = None
+    return made

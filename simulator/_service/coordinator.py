@@ -29,7 +29,7 @@ from .._rules.writer_states import WriterEvent
 from .._vocabulary.enums import GUID_NULL, VSS_WRITER_STATE, VSS_WRITERRESTORE_ENUM
 from .aborting import Aborts
 from .creation import Cancelled, SetCreation
-from .delivery import EventDelivery, compiled
+from .delivery import EventDelivery, compiled, component_view
 from .machine import Machine
 from .participation import (
     backup_participants,
@@ -50,6 +50,9 @@ _BACKUP_COMPLETE = compiled[E.BACKUP_COMPLETE]
 _BACKUP_SHUTDOWN = compiled[E.BACKUP_SHUTDOWN]
 _PRE_RESTORE = compiled[E.PRE_RESTORE]
 _POST_RESTORE = compiled[E.POST_RESTORE]
+_PREPARE_ACCESS = ComponentAccess.PREPARE_BACKUP
+_COMPLETE_ACCESS = ComponentAccess.BACKUP_COMPLETE
+_WAITING_FOR_BACKUP_COMPLETE = WS.VSS_WS_WAITING_FOR_BACKUP_COMPLETE
 
 
 class Coordinator:
@@ -145,15 +148,13 @@ class Coordinator:
     def prepare_for_backup(self, session: Session) -> None:
         """PrepareForBackup goes to the participants (§3.2 row 12)."""
         self._scheduler.checkpoint()
-        delivery = self.delivery
+        deliver = self.delivery.deliver
         for ws in backup_participants(session):
-            if self._cancelled(session):
+            if session.cancel_requested:  # ``_cancelled``
                 self.aborts.abort_writers(session)
                 raise Cancelled()
             ws.joined = True
-            delivery.deliver(
-                session, ws, _PREPARE_BACKUP, delivery.components(session, ws, E.PREPARE_BACKUP)
-            )
+            deliver(session, ws, _PREPARE_BACKUP, component_view(session, ws, _PREPARE_ACCESS))
 
     # -- the snapshot set and the creation lock (§8) ---------------------------------------------
 
@@ -189,16 +190,13 @@ class Coordinator:
         """BackupComplete to writers waiting for it (§3.2 row 17); from 2008 R2 on the writers'
         session slots are free when it ends (§8)."""
         self._scheduler.checkpoint()
-        delivery = self.delivery
+        deliver = self.delivery.deliver
         for ws in session.writers.values():
-            if ws.state is WS.VSS_WS_WAITING_FOR_BACKUP_COMPLETE:
-                if self._cancelled(session):
+            if ws.state is _WAITING_FOR_BACKUP_COMPLETE:
+                if session.cancel_requested:  # ``_cancelled``
                     raise Cancelled()
-                delivery.deliver(
-                    session,
-                    ws,
-                    _BACKUP_COMPLETE,
-                    delivery.components(session, ws, E.BACKUP_COMPLETE),
+                deliver(
+                    session, ws, _BACKUP_COMPLETE, component_view(session, ws, _COMPLETE_ACCESS)
                 )
         self.completed.add(session.session_id)
         if not self.machine.windows.slot_needs_gather_status:

@@ -21,12 +21,12 @@ Policies where the documentation is silent ([INF], docs/design.md):
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from .. import hresults as hr
 from .._documents.component_views import IVssWriterComponents
 from .._engine.scheduler import DeadlineExceeded, GreenletExit, current_context
+from .._engine.threads import ThreadKey
 from .._engine.trace import TraceKind, ViolationRule
 from .._rules.component_calls import ComponentAccess
 from .._rules.limits import HANDLER_WINDOW_TICKS
@@ -37,12 +37,11 @@ from .._vocabulary.printing import describe, describe_exception
 from .machine import Machine
 from .records import Invocation, Session, WriterCore, WriterInSession
 
-__all__ = ["NO_ARGUMENT", "CompiledEvent", "EventDelivery", "compiled"]
+__all__ = ["NO_ARGUMENT", "CompiledEvent", "EventDelivery", "compiled", "component_view"]
 
 E = WriterEvent
 #: The argument of a handler that takes none.
 NO_ARGUMENT: Any = object()
-_get_ident = threading.get_ident
 #: Where a handler's component view is handed out (``COMPONENT_CALLS``).
 _COMPONENT_ACCESS = {
     E.PREPARE_BACKUP: ComponentAccess.PREPARE_BACKUP,
@@ -82,6 +81,8 @@ class EventDelivery:
         self._scheduler = machine.scheduler
         self._append = machine.recorder.entries.append
         self._owner = machine.scheduler.owner
+        #: the thread identity of the last delivered event (``deliver``)
+        self._key: ThreadKey = (self._owner, None)
 
     def deliver(
         self,
@@ -98,7 +99,8 @@ class EventDelivery:
         now): past it the model gives up on the writer (VSS_E_WRITERERROR_TIMEOUT). A
         BaseException the handler raises fails the event like any other, and is kept on the
         session to be raised once the operation has carried out its abort path."""
-        outcome = event.outcomes[ws.state]
+        delivered_in = ws.state
+        outcome = event.outcomes[delivered_in]
         if outcome is None:
             return self._not_delivered(session, ws, event)
         core = ws.core
@@ -108,14 +110,27 @@ class EventDelivery:
         if task is not None and task._glet is not context:
             task = None
         start = clock.ticks
-        inv = Invocation(
-            start, session, ws, event.event, event.name, "MainThread" if task is None else task.name
-        )
+        name = event.name
+        inv = Invocation()  # an entry, filled in here (``trace.new_entry``): one per event
+        inv.ticks = start
+        inv.name = name
+        inv.session_id = session.session_id
+        inv.thread = "MainThread" if task is None else task.name
+        inv.writer = core.name
+        inv.result = inv.end_ticks = None
+        inv.session = session
+        inv.ws = ws
+        inv.event = event.event
+        inv.failed = False
         self._append(inv)
-        key = (self._owner, context)  # handlers run on the scheduler's own thread
+        # The handler's thread identity (it runs on the scheduler's own thread): the last
+        # event's key while the same task delivers, to build and hash no new tuple.
+        key = self._key
+        if key[1] is not context:
+            key = self._key = (self._owner, context)
         active = core.active
         active[key] = inv
-        handler = core.handlers[event.name]
+        handler = core.handlers[name]
         if task is None:
             limit = outer = None
         else:
@@ -150,9 +165,16 @@ class EventDelivery:
         if type(arg) is IVssWriterComponents:
             arg.expire()  # a view kept past its handler takes no more writes
         del inv.session, inv.ws  # the trace keeps plain values, not the live session
-        ws.apply(
-            event.outcomes[ws.state] or outcome, ok, event.identify
-        )  # the state may have moved
+        # The row of the state the writer is in now (the handler may have moved it), else the
+        # row it was delivered in; ``WriterInSession.apply``, inline.
+        state = ws.state
+        row = outcome if state is delivered_in else event.outcomes[state] or outcome
+        new_state = row.ok if ok else row.failed
+        if new_state is not None:
+            ws.state = new_state
+        if not ok or not event.identify:
+            core.last_state = ws.state
+            core.last_failure = ws.hr_failure
         return ok
 
     def _not_delivered(self, session: Session, ws: WriterInSession, event: CompiledEvent) -> bool:
@@ -243,11 +265,17 @@ class EventDelivery:
     @staticmethod
     def components(session: Session, ws: WriterInSession, event: WriterEvent) -> Any:
         """The writer's component view for ``event``'s handler; None outside component mode."""
-        bcd = session.bcd
-        if not bcd.select_components:
-            return None
-        core = ws.core
-        entry = bcd.writer_entry_or_none(core.instance_id)
-        if entry is None:
-            return None
-        return IVssWriterComponents(entry, _COMPONENT_ACCESS[event], core.report)
+        return component_view(session, ws, _COMPONENT_ACCESS[event])
+
+
+def component_view(session: Session, ws: WriterInSession, access: ComponentAccess) -> Any:
+    """The writer's component view for a handler with ``access``; None outside component mode
+    or when the BCD has no entry of the writer."""
+    bcd = session.bcd
+    if not bcd.select_components:
+        return None
+    core = ws.core
+    entry = bcd.writer_entry_or_none(core.instance_id)
+    if entry is None:
+        return None
+    return IVssWriterComponents(entry, access, core.report)

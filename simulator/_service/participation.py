@@ -49,10 +49,17 @@ def backup_participants(session: Session) -> list[WriterInSession]:
         return []
     if not session.select_components:
         return [ws for ws in session.writers.values() if ws.state not in FAILED_STATES]
-    writers = session.writers
-    chosen = [writers.get(entry.instance_id) for entry in session.bcd.writers if entry.components]
-    included = {ws for ws in chosen if ws is not None and ws.state not in FAILED_STATES}
-    return [ws for ws in writers.values() if ws in included]  # in the order they answered
+    # By the integer of the instance id: an int hashes in C, a UUID in Python.
+    chosen = {
+        entry.instance_id.int
+        for entry in session.bcd.writers
+        if entry.components and isinstance(entry.instance_id, uuid.UUID)
+    }
+    return [  # in the order they answered
+        ws
+        for ws in session.writers.values()
+        if ws.core.instance_id.int in chosen and ws.state not in FAILED_STATES
+    ]
 
 
 def _target(

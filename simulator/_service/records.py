@@ -183,32 +183,21 @@ class WriterInSession:
 
 class Invocation(Entry):
     """A handler running now, which is also its trace record: which writer, which event, which
-    session, on which thread, and (once it returns) how it ended."""
+    session, on which thread, and (once it returns) how it ended.
+
+    The delivery fills one in field by field (an ``Entry`` has no ``__init__``); ``session`` and
+    ``ws`` are removed when the handler returns, so the trace keeps plain values only."""
 
     __slots__ = ("event", "failed", "session", "ws")
 
-    def __init__(
-        self,
-        ticks: int,
-        session: Session,
-        ws: WriterInSession,
-        event: WriterEvent,
-        name: str,
-        thread: str,
-    ) -> None:
-        self.ticks = ticks
-        self.kind = _EVENT
-        self.name = name
-        self.session_id = session.session_id
-        self.thread = thread
-        self.writer = ws.core.name
-        self.result: str | None = None
-        self.detail: str | None = None
-        self.end_ticks: int | None = None
-        self.session = session
-        self.ws = ws
-        self.event = event
-        self.failed = False
+    #: every invocation is an event record without a detail (class-level: nothing to store)
+    kind = _EVENT
+    detail = None
+
+    event: WriterEvent
+    failed: bool
+    session: Session
+    ws: WriterInSession
 
 
 class PlannedSnapshot:
