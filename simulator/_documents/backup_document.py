@@ -16,6 +16,7 @@ from typing import Any
 
 from .._vocabulary.enums import (
     GUID_NULL,
+    VSS_BACKUP_SCHEMA,
     VSS_BACKUP_TYPE,
     VSS_COMPONENT_TYPE,
     VSS_FILE_RESTORE_STATUS,
@@ -62,6 +63,7 @@ _DOCUMENT_FIELDS = (
 )
 _UUID = uuid.UUID
 _BT_UNDEFINED = VSS_BACKUP_TYPE.VSS_BT_UNDEFINED
+_NO_SCHEMA = VSS_BACKUP_SCHEMA(0)
 _RTYPE_UNDEFINED = VSS_RESTORE_TYPE.VSS_RTYPE_UNDEFINED
 
 
@@ -190,9 +192,14 @@ class BackupComponentsDocument(ValueRecord):
     # -- the operations -------------------------------------------------------------------------
 
     def add_writer(
-        self, instance_id: uuid.UUID, writer_id: uuid.UUID, instance_name: str | None = None
+        self,
+        instance_id: uuid.UUID,
+        writer_id: uuid.UUID,
+        instance_name: str | None = None,
+        backup_schema: VSS_BACKUP_SCHEMA | int = _NO_SCHEMA,
     ) -> WriterComponentsEntry:
-        """The entry of writer instance ``instance_id``, created when missing."""
+        """The entry of writer instance ``instance_id``, created when missing (with
+        ``instance_name`` and ``backup_schema``; an entry found keeps its own)."""
         if type(instance_id) is _UUID and self._indexed == len(self.writers):
             entry = self._by_instance.get(instance_id.int)
         else:
@@ -203,7 +210,9 @@ class BackupComponentsDocument(ValueRecord):
                     f"instance {instance_id} belongs to writer {entry.writer_id}, not {writer_id}"
                 )
             return entry
-        return self._append(WriterComponentsEntry(instance_id, writer_id, instance_name))
+        return self._append(
+            WriterComponentsEntry(instance_id, writer_id, instance_name, backup_schema)
+        )
 
     def writer_entry_or_none(self, instance_id: uuid.UUID) -> WriterComponentsEntry | None:
         """The entry of writer instance ``instance_id``, or None."""

@@ -291,6 +291,50 @@ class ComponentEntry(ValueRecord):
         #: requester object; not part of the document: equality, repr and XML ignore it)
         self.requester_marks = 0
 
+    @classmethod
+    def included(
+        cls,
+        writer_id: uuid.UUID,
+        instance_id: uuid.UUID,
+        component_type: VSS_COMPONENT_TYPE,
+        logical_path: str | None,
+        component_name: str,
+    ) -> ComponentEntry:
+        """``ComponentEntry(...)`` of AddComponent's checked values, without its 30 parameters."""
+        entry = object.__new__(cls)
+        entry.writer_id = writer_id
+        entry.instance_id = instance_id
+        entry.component_type = component_type
+        entry.logical_path = logical_path
+        entry.component_name = component_name
+        entry.backup_succeeded = False
+        entry.backup_options = None
+        entry.previous_backup_stamp = None
+        entry.backup_stamp = None
+        entry.backup_metadata = None
+        entry.restore_metadata = None
+        entry.selected_for_restore = False
+        entry.additional_restores = False
+        entry.restore_options = None
+        entry._file_restore_status = _RS_UNDEFINED
+        entry._restore_target = _RT_UNDEFINED
+        entry.pre_restore_failure_msg = None
+        entry.post_restore_failure_msg = None
+        entry.prepare_for_backup_failure_msg = None
+        entry.post_snapshot_failure_msg = None
+        entry._partial_files = None
+        entry._differenced_files = None
+        entry._directed_targets = None
+        entry._new_targets = None
+        entry._alternate_location_mappings = None
+        entry._restore_subcomponents = None
+        entry.failure = None
+        entry.authoritative_restore = False
+        entry.roll_forward = NO_ROLL_FORWARD
+        entry.restore_name = None
+        entry.requester_marks = 0
+        return entry
+
     # enum fields: a value that is not yet a member is converted --------------------------------
 
     @property

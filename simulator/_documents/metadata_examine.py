@@ -131,11 +131,20 @@ class ComponentInfos:
     """The ``VSS_COMPONENTINFO`` of each component of one document, each made when first asked
     for and then shared by every view of the document."""
 
-    __slots__ = ("_infos", "metadata")
+    __slots__ = ("_infos", "file_counts", "identity", "metadata")
 
     def __init__(self, metadata: WriterMetadata) -> None:
         self.metadata = metadata
         self._infos: list[VSS_COMPONENTINFO | None] = [None] * len(metadata.components)
+        i = metadata.identity
+        #: what GetIdentity returns
+        self.identity = (i.instance_id, i.writer_id, i.writer_name, i.usage_type, i.source_type)
+        #: what GetFileCounts returns
+        self.file_counts = (
+            len(metadata.include_files),
+            len(metadata.exclude_files),
+            len(metadata.components),
+        )
 
     def info(self, index: int) -> VSS_COMPONENTINFO:
         """The info of component ``index`` (in range)."""
@@ -204,6 +213,9 @@ class IVssExamineWriterMetadata:
         self,
     ) -> tuple[uuid.UUID, uuid.UUID, str, VSS_USAGE_TYPE, VSS_SOURCE_TYPE]:
         """(instance id, writer id, writer name, usage type, source type)."""
+        infos = self._infos
+        if infos is not None and infos.metadata is self.metadata:
+            return infos.identity
         i = self.metadata.identity
         return (i.instance_id, i.writer_id, i.writer_name, i.usage_type, i.source_type)
 
@@ -227,6 +239,9 @@ class IVssExamineWriterMetadata:
 
     def GetFileCounts(self) -> tuple[int, int, int]:
         """(include files, exclude files, components)."""
+        infos = self._infos
+        if infos is not None and infos.metadata is self.metadata:
+            return infos.file_counts
         m = self.metadata
         return (len(m.include_files), len(m.exclude_files), len(m.components))
 

@@ -284,9 +284,17 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         """Include a component explicitly (component mode only; §3.2 row 7, §7.4)."""
         if type(instance_id) is not _UUID:
             guid_argument(instance_id, "AddComponent", "instance_id")
-        kind = component_arguments(
-            "AddComponent", writer_id, component_type, logical_path, component_name
-        )
+        if (
+            type(writer_id) is _UUID
+            and type(component_type) is VSS_COMPONENT_TYPE
+            and (logical_path is None or type(logical_path) is str)
+            and type(component_name) is str
+        ):
+            kind = component_type  # the arguments' kinds, as component_arguments checks them
+        else:
+            kind = component_arguments(
+                "AddComponent", writer_id, component_type, logical_path, component_name
+            )
         session = self._session
         ws = session.writers.get(instance_id)
         if ws is None or (ws.core.writer_id is not writer_id and ws.core.writer_id != writer_id):
@@ -303,8 +311,10 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
                 f"AddComponent: writer {ws.core.name!r} reported no {kind.name} "
                 f"component {component_name!r} at logical path {path!r}"
             )
-        entry = session.bcd.add_writer(instance_id, writer_id)
-        entry.add(ComponentEntry(writer_id, instance_id, kind, path, component_name))
+        instance_name = ws.core.instance_name
+        schema = metadata.backup_schema
+        entry = session.bcd.add_writer(instance_id, writer_id, instance_name, schema)
+        entry.add(ComponentEntry.included(writer_id, instance_id, kind, path, component_name))
         if not reported.selectable:
             ancestor = selectable_ancestor(metadata.components, reported)
             if ancestor is not None:
@@ -316,8 +326,12 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
                     "result is undefined (docs/reference.md §7.4)",
                     session=session,
                 )
-        entry.instance_name = ws.core.instance_name
-        entry.backup_schema = metadata.backup_schema
+        # The writer's entry takes its instance name and schema from the metadata (an entry
+        # made here has them already).
+        if entry.instance_name is not instance_name:
+            entry.instance_name = instance_name
+        if entry.backup_schema is not schema:
+            entry.backup_schema = schema
 
     @requester_call(Call.SET_BACKUP_OPTIONS)
     def SetBackupOptions(

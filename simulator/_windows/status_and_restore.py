@@ -32,22 +32,20 @@ __all__ = ["StatusAndRestoreCalls"]
 _MARKS = {Call.SET_BACKUP_SUCCEEDED: 1, Call.SET_FILE_RESTORE_STATUS: 2}
 #: How the violation of an obligation not met begins.
 _UNMARKED_HEAD = {call: f"{call.value} was not called for component " for call in _MARKS}
-#: The text of the writer class ids named in those violations: making a GUID's text is slow and
-#: the same writers recur session after session. Bounded: cleared when full.
-_GUID_TEXTS: dict[uuid.UUID, str] = {}
-_GUID_TEXTS_KEPT = 1024
+#: The messages of those violations, by (head, tail, writer class id's integer, logical path,
+#: name): making a GUID's text and the reprs is slow, and the same components recur session after
+#: session. Bounded: cleared when full.
+_MESSAGES: dict[tuple[str, str, int, str | None, str], str] = {}
+_MESSAGES_KEPT = 1024
+_UUID = uuid.UUID
 
 
-def _guid_text(value: uuid.UUID) -> str:
-    """``str(value)``, kept for the next time when ``value`` is a GUID."""
-    text = _GUID_TEXTS.get(value) if type(value) is uuid.UUID else None
-    if text is None:
-        text = str(value)
-        if type(value) is uuid.UUID:
-            if len(_GUID_TEXTS) >= _GUID_TEXTS_KEPT:
-                _GUID_TEXTS.clear()
-            _GUID_TEXTS[value] = text
-    return text
+def _unmarked_message(head: str, tail: str, entry: ComponentEntry) -> str:
+    """The violation message for ``entry``: ``head``, the component, ``tail``."""
+    return (
+        f"{head}{entry.component_name!r} (logical path {entry.logical_path!r}) of writer "
+        f"{entry.writer_id}{tail}"
+    )
 
 
 class StatusAndRestoreCalls(RequesterObject):
@@ -184,14 +182,20 @@ class StatusAndRestoreCalls(RequesterObject):
         session_id = session.session_id
         head = _UNMARKED_HEAD[call]
         tail = " " + why
+        messages = _MESSAGES
         for entry in unmarked:
-            recorder.violation(
-                rule,
-                f"{head}{entry.component_name!r} (logical path {entry.logical_path!r}) of writer "
-                f"{_guid_text(entry.writer_id)}{tail}",
-                session_id=session_id,
-                thread=thread,
-            )
+            writer_id = entry.writer_id
+            name = entry.component_name
+            if type(writer_id) is _UUID and type(name) is str:
+                key = (head, tail, writer_id.int, entry.logical_path, name)
+                message = messages.get(key)
+                if message is None:
+                    if len(messages) >= _MESSAGES_KEPT:
+                        messages.clear()
+                    message = messages[key] = _unmarked_message(head, tail, entry)
+            else:
+                message = _unmarked_message(head, tail, entry)
+            recorder.violation(rule, message, session_id=session_id, thread=thread)
 
     # -- restore (§3.3) --------------------------------------------------------------------------
 

@@ -166,3 +166,11 @@ def test_a_writer_entry_follows_its_list_changed_directly() -> None:
     assert writer.component_named(None, "c0") is None
     with pytest.raises(VssObjectAlreadyExists):
         writer.add(entry("late"))
+
+
+def test_an_included_entry_is_the_one_the_constructor_makes() -> None:
+    included = ComponentEntry.included(WRITER, INSTANCE, FILEGROUP, "P", "c")
+    made = entry(path="P")
+    assert included == made and repr(included) == repr(made)
+    assert included.made_lists() == ((), (), (), (), (), ())
+    assert included.requester_marks == 0 and included.roll_forward is NO_ROLL_FORWARD
