@@ -83,6 +83,8 @@ def requester_call(
 
     def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
         signature = inspect.signature(method)
+        # The body called with positional arguments only, the usual case (no keyword dict).
+        positional_body: Callable[..., R] = method
 
         @functools.wraps(method)
         def gate(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -121,7 +123,7 @@ def requester_call(
                 raise
             state.history.append(name)
             try:
-                result = method(self, *args, **kwargs)
+                result = method(self, *args, **kwargs) if kwargs else positional_body(self, *args)
             except VssError as exc:
                 entry.result = exc.name
                 raise
