@@ -35,14 +35,14 @@ class PendingOperation(Protocol):
 class RequesterCallState:
     """Where one requester object stands, the calls it made, and its running operation."""
 
-    __slots__ = ("_moves", "history", "pending", "phase", "table")
+    __slots__ = ("history", "moves", "pending", "phase", "table")
 
     def __init__(self) -> None:
         self.phase = _CREATED
         self.history: list[str] = []
         self.table: Mapping[tuple[Phase, Call], Move] = BACKUP_ORDER
-        #: the same rows as ``table``, as a plain dict: the lookup on every call
-        self._moves = _BACKUP_MOVES
+        #: the same rows as ``table``, as a plain dict: the look-up of every call
+        self.moves: dict[tuple[Phase, Call], Move] = _BACKUP_MOVES
         self.pending: PendingOperation | None = None
 
     @property
@@ -53,7 +53,7 @@ class RequesterCallState:
     def use_writerless_order(self) -> None:
         """From now on follow ``WRITERLESS_ORDER`` (a writerless SetContext)."""
         self.table = WRITERLESS_ORDER
-        self._moves = _WRITERLESS_MOVES
+        self.moves = _WRITERLESS_MOVES
 
     def admit(self, call: Call) -> Move:
         """The move ``call`` makes from here; raise VSS_E_BAD_STATE if it is not taken now."""
@@ -64,7 +64,7 @@ class RequesterCallState:
                 f"{call.value} is not allowed while {pending.name} is still running: Wait on its "
                 f"IVssAsync first (only {taken} are taken meanwhile)"
             )
-        move = self._moves.get((self.phase, call))
+        move = self.moves.get((self.phase, call))
         if move is None:
             raise VssBadState(
                 explain_refusal(
@@ -76,9 +76,9 @@ class RequesterCallState:
     def finished(self, call: Call, move: Move) -> None:
         """A synchronous call returned: move on. The row is read again, since AbortBackup and
         Release may have waited for an operation that moved the phase meanwhile."""
-        self.phase = self._moves.get((self.phase, call), move).next_phase
+        self.phase = self.moves.get((self.phase, call), move).next_phase
 
-    def operation_ended(self, move: Move, *, failed: bool) -> None:
+    def operation_ended(self, move: Move, failed: bool) -> None:
         """The asynchronous operation started with ``move`` ended. It is no longer pending: the
         object holds no finished operation (nor the error its Wait raises, whose traceback
         grows with the requester's frames)."""
@@ -95,5 +95,5 @@ class RequesterCallState:
 
     def would_stay(self, call: Call) -> bool:
         """Whether ``call`` made now would leave the phase as it is."""
-        move = self._moves.get((self.phase, call))
+        move = self.moves.get((self.phase, call))
         return move is None or move.next_phase is self.phase

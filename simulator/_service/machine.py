@@ -7,7 +7,6 @@ builds both and is their public face.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import random
 import re
@@ -460,10 +459,12 @@ class Machine:
                 and not snapshot.attributes & _NO_AUTO_RELEASE
                 and snapshot.snapshot_id in snapshots
             ):
-                # Release has no failure code (§3.2 row 20): a copy the provider would not delete
-                # stays, and the failure is in the trace.
-                with contextlib.suppress(VssError):
+                try:
                     self.delete(snapshot, session)
+                except VssError:
+                    # Release has no failure code (§3.2 row 20): a copy the provider would not
+                    # delete stays, and the failure is in the trace.
+                    continue
 
     def delete(self, snapshot: Snapshot, session: Session) -> None:
         provider = self.provider_of(snapshot)

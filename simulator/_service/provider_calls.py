@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from .._engine.recorder import TraceRecorder
-from .._engine.scheduler import DeadlineExceeded, GreenletExit
+from .._engine.scheduler import DeadlineExceeded, GreenletExit, current_context
 from .._engine.trace import Entry, TraceKind, ViolationRule
 from .._rules.limits import PROVIDER_CALL_TICKS
 from .._rules.providers import PROVIDER_CODES
@@ -22,6 +22,7 @@ from .records import Session, record_violation
 __all__ = ["ProviderCalls", "call_provider", "notify_load", "notify_unload"]
 
 _PROVIDER = TraceKind.PROVIDER
+_getcurrent = current_context
 
 
 def call_provider(
@@ -40,13 +41,13 @@ def call_provider(
 class ProviderCalls:
     """The provider calls of one machine, traced by its recorder."""
 
-    __slots__ = ("_clock", "_running_task", "recorder")
+    __slots__ = ("_clock", "_scheduler", "recorder")
 
     def __init__(self, recorder: TraceRecorder) -> None:
         #: the trace the calls are recorded in
         self.recorder = recorder
         self._clock = recorder.clock
-        self._running_task = recorder.scheduler.running_task
+        self._scheduler = recorder.scheduler
 
     def call(
         self,
@@ -66,7 +67,9 @@ class ProviderCalls:
         recorder = self.recorder
         entry = recorder.record(_PROVIDER, method, session.session_id, provider.provider_name)
         clock = self._clock
-        task = self._running_task()
+        task = self._scheduler.current  # the running task (``Scheduler.running_task``), inline
+        if task is not None and task._glet is not _getcurrent():
+            task = None
         try:
             call: Callable[..., Any] = getattr(provider, method)
             if task is None:

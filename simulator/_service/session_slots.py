@@ -73,4 +73,6 @@ class SessionSlots:
     def end(self, session_id: uuid.UUID) -> None:
         """The session is over (Release): its slots are free and its refusals forgotten."""
         self.free(session_id)
-        self.refused.pop(session_id, None)
+        refused = self.refused
+        if refused:  # an empty dict is not searched (a UUID hashes in Python)
+            refused.pop(session_id, None)

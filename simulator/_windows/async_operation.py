@@ -20,16 +20,18 @@ __all__ = ["IVssAsync"]
 class IVssAsync:
     """An asynchronous operation's handle: Wait, QueryStatus, Cancel."""
 
-    def __init__(self, machine: Machine, name: str) -> None:
+    def __init__(
+        self, machine: Machine, name: str, session: Session | None = None, owner: object = None
+    ) -> None:
         self._machine = machine
         self.name = name
         self._task: Task | None = None
         self._error: BaseException | None = None
         self.cancelled = False
         self._cancel_asked = False
-        self._session: Session | None = None
+        self._session = session
         #: the requester object, held while the operation runs
-        self._owner: object = None
+        self._owner = owner
 
     @property
     def error(self) -> BaseException | None:
@@ -108,9 +110,10 @@ class IVssAsync:
     def _final_status(self) -> int:
         if self.cancelled:
             return hr.VSS_S_ASYNC_CANCELLED
-        if isinstance(self.error, VssError):
-            return self.error.hresult
-        if self.error is not None:
+        error = self._error
+        if isinstance(error, VssError):
+            return error.hresult
+        if error is not None:
             return self._machine.windows.unexpected_code
         return hr.VSS_S_ASYNC_FINISHED
 

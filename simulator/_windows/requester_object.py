@@ -33,9 +33,10 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .. import hresults as hr
 from .._engine.scheduler import Task, current_context
-from .._engine.trace import Entry, TraceKind
+from .._engine.trace import TraceKind
+from .._rules.call_order import CALLS_WHILE_PENDING
 from .._rules.call_state import RequesterCallState
-from .._rules.calls import Call, Move, Phase
+from .._rules.calls import Call, Phase
 from .._rules.requirements import explain_need
 from .._service.coordinator import Coordinator
 from .._service.creation import Cancelled
@@ -43,7 +44,7 @@ from .._service.records import Session
 from .._vocabulary.errors import VssBadState, VssError, VssInvalidArg
 from .._vocabulary.printing import describe_exception
 from .async_operation import IVssAsync
-from .call_checks import Check, checks_of
+from .call_checks import checks_of
 from .writer_status import VssWriterStatusEx
 
 __all__ = ["RequesterObject", "requester_call"]
@@ -58,6 +59,9 @@ _CALL = TraceKind.CALL
 _GET_SESSION_ID = Call.GET_SESSION_ID
 _RELEASE = Call.RELEASE
 _RELEASED = Phase.RELEASED
+#: the trace name of each call's "completed" record, and an operation's usual result
+_COMPLETED = {call: f"{call.value} completed" for call in Call}
+_FINISHED = hr.name_of(hr.VSS_S_ASYNC_FINISHED)
 #: What a bad argument raises from deep inside a method body; the gate turns it into E_INVALIDARG.
 _ARGUMENT_ERRORS = (TypeError, AttributeError, ValueError, OverflowError, KeyError, IndexError)
 
@@ -65,22 +69,61 @@ _ARGUMENT_ERRORS = (TypeError, AttributeError, ValueError, OverflowError, KeyErr
 def requester_call(
     call: Call,
 ) -> Callable[[Callable[Concatenate[S, P], R]], Callable[Concatenate[S, P], R]]:
-    """The gate of one IVssBackupComponents method: the call-order check and the requirements
-    before the body, the trace record and the phase move after it."""
+    """The gate of one IVssBackupComponents method: who calls, the call order and the
+    requirements before the body, the trace record and the phase move after it.
+
+    What is constant per method (its name, its checks, whether it is taken while an operation
+    runs) is read once here; the common path is one look-up in the call-order table, and
+    ``RequesterCallState.admit`` explains a refusal."""
 
     checks = checks_of(call)
     name = call.value
+    taken_while_pending = call in CALLS_WHILE_PENDING
+    is_release = call is _RELEASE
 
     def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
         signature = inspect.signature(method)
+        # The body called with positional arguments only, the usual case (no keyword dict).
+        positional_body: Callable[..., R] = method
 
         @functools.wraps(method)
         def gate(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
             __tracebackhide__ = True
-            given = args if not kwargs else _positional(signature, self, args, kwargs)
-            entry, move = self._enter(call, name, checks, given)
+            scheduler = self._scheduler
+            if _get_ident() != scheduler.owner:
+                raise _foreign_thread(name)
+            running = scheduler.current
+            if running is not None and running._glet is _getcurrent():
+                self._from_task(call, name, running)
+            elif self._machine.burials:
+                self._machine.settle()
+            session = self._session
+            entry = self._recorder.call(name, session.session_id)
+            state = self._state
+            pending = state.pending
+            move = state.moves.get((state.phase, call))
             try:
-                result = method(self, *args, **kwargs)
+                if session.released and not is_release and state.phase is not _RELEASED:
+                    raise VssBadState(
+                        f"{name} is not allowed: Release has begun on this object (the "
+                        "object is single-use; make a new one)"
+                    )
+                if move is None or (
+                    pending is not None and not taken_while_pending and not pending.done
+                ):
+                    move = state.admit(call)  # raises the refusal the tables explain
+                if checks:
+                    given = args if not kwargs else _positional(signature, self, args, kwargs)
+                    for need, holds in checks:
+                        seen = holds(self, given)
+                        if seen is not None:
+                            raise explain_need(name, need, seen)
+            except VssError as exc:
+                entry.result = exc.name
+                raise
+            state.history.append(name)
+            try:
+                result = method(self, *args, **kwargs) if kwargs else positional_body(self, *args)
             except VssError as exc:
                 entry.result = exc.name
                 raise
@@ -92,13 +135,21 @@ def requester_call(
             if type(result) is IVssAsync:
                 entry.result = "IVssAsync"
             else:
-                self._state.finished(call, move)
+                state.finished(call, move)
                 entry.result = "S_OK"
             return result
 
         return gate
 
     return decorate
+
+
+def _foreign_thread(name: str) -> VssBadState:
+    return VssBadState(
+        f"{name} was called from OS thread {threading.current_thread().name!r}, "
+        "which the simulator does not schedule; call IVssBackupComponents from the "
+        "thread that owns the VssSystem or from a simulator task"
+    )
 
 
 def _positional(
@@ -167,28 +218,11 @@ class RequesterObject:
 
     # -- the gate -------------------------------------------------------------------------------
 
-    def _enter(
-        self, call: Call, name: str, checks: tuple[Check, ...], args: tuple[Any, ...]
-    ) -> tuple[Entry, Move]:
-        """The gate before a method's body: who calls, a scheduling point, the trace record,
-        the call order and the call's rows of ``CALL_REQUIREMENTS`` (``call_checks``)."""
+    def _from_task(self, call: Call, name: str, running: Task) -> None:
+        """The gate's steps for a call made from a simulator task: refused from inside one of
+        this object's own operations, then a scheduling point (after any burial under way)."""
         __tracebackhide__ = True
-        scheduler = self._scheduler
-        session = self._session
-        if _get_ident() != scheduler.owner:
-            raise VssBadState(
-                f"{name} was called from OS thread {threading.current_thread().name!r}, "
-                "which the simulator does not schedule; call IVssBackupComponents from the "
-                "thread that owns the VssSystem or from a simulator task"
-            )
-        running = scheduler.current
-        if running is not None and running._glet is not _getcurrent():
-            running = None
-        if (
-            running is not None
-            and call is not _GET_SESSION_ID
-            and running in session.operation_tasks
-        ):
+        if call is not _GET_SESSION_ID and running in self._session.operation_tasks:
             raise VssBadState(
                 f"{name} was called from inside a handler of this object's own "
                 f"operation (on {running.name!r}): the operation would wait on itself. A "
@@ -198,42 +232,23 @@ class RequesterObject:
         machine = self._machine
         if machine.burials:
             machine.settle()
-        if running is not None:
-            scheduler.checkpoint()
-        entry = self._recorder.call(name, session.session_id)
-        state = self._state
-        try:
-            if session.released and call is not _RELEASE and state.phase is not _RELEASED:
-                raise VssBadState(
-                    f"{name} is not allowed: Release has begun on this object (the "
-                    "object is single-use; make a new one)"
-                )
-            move = state.admit(call)
-            for need, holds in checks:
-                seen = holds(self, args)
-                if seen is not None:
-                    raise explain_need(name, need, seen)
-        except VssError as exc:
-            entry.result = exc.name
-            raise
-        state.history.append(name)
-        return entry, move
+        self._scheduler.checkpoint()
 
     def _start(self, call: Call, body: Callable[[Session], None]) -> IVssAsync:
         """Run ``body`` as an asynchronous operation on its own task."""
         machine = self._machine
         name = call.value
-        op = IVssAsync(machine, name)
         session = self._session
-        op._session = session
         # A running operation keeps its object alive (a requester holding only the IVssAsync is
         # not dead); the reference is dropped when the operation ends [INF].
-        op._owner = self
+        op = IVssAsync(machine, name, session, self)
         # A Cancel or AbortBackup aimed at an earlier operation does not carry over to this one.
         session.abort_requested = session.cancel_requested = False
         state = self._state
         move = state.table[(state.phase, call)]
         tasks = session.operation_tasks
+        record = self._recorder.record
+        completed = _COMPLETED[call]
 
         def run() -> None:
             __tracebackhide__ = True
@@ -246,11 +261,12 @@ class RequesterObject:
                     op.cancelled = True
                 except Exception as exc:
                     op.error = exc
-                escaped = session.take_escaped()
-                if escaped is not None:
+                if session.escaped is not None:
                     # A handler raised a BaseException: the operation carried out its abort
                     # path; now it ends with the user's exception.
                     op.cancelled = False
+                    escaped = session.take_escaped()
+                    assert escaped is not None
                     raise escaped
             except BaseException as exc:
                 op.error = exc  # the operation failed; the scheduler reports it too
@@ -258,13 +274,13 @@ class RequesterObject:
             finally:
                 op._owner = None
                 tasks.discard(me)
-                state.operation_ended(move, failed=op.error is not None or op.cancelled)
-                machine.record(
-                    _CALL,
-                    f"{name} completed",
-                    session,
-                    result=hr.name_of(op._final_status()),
-                )
+                if op._error is None and not op.cancelled:
+                    state.operation_ended(move, False)
+                    result = _FINISHED
+                else:
+                    state.operation_ended(move, True)
+                    result = hr.name_of(op._final_status())
+                record(_CALL, completed, session.session_id, result=result)
 
         op._task = machine.spawn_operation(run, name)
         state.pending = op
