@@ -9,6 +9,8 @@ Policies where the documentation is silent ([INF], docs/design.md):
 * The four arguments that name a component in a BCD call (writer class, type, logical path, name)
   take a GUID, a VSS_COMPONENT_TYPE, None or a string, and a string; they are checked, in that
   order, before the document is searched, so garbage is never VSS_E_OBJECT_NOT_FOUND.
+* A writer index (GetWriterMetadata, GetWriterStatus) that is not an integer is E_INVALIDARG; an
+  integer out of range is VSS_E_OBJECT_NOT_FOUND.
 """
 
 from __future__ import annotations

@@ -240,7 +240,7 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
         session = self._session
         ws = session.writer_lookup.at(session.writers, index)
         if ws is None:
-            raise self._no_writer_at(index)
+            raise self._no_writer_at("GetWriterMetadata", index)
         examine = ws.examine
         assert examine is not None
         return ws.core.instance_id, examine
@@ -251,19 +251,22 @@ class IVssBackupComponents(SnapshotCalls, WriterSelectionCalls, RestoreCalls):
     ) -> tuple[uuid.UUID, uuid.UUID, str, str | None, IVssExamineWriterMetadata]:
         """(instance id, writer class id, writer name, instance name, metadata) of the
         ``index``-th writer (IVssBackupComponentsEx)."""
-        ws = self._writer_at(index)
+        ws = self._writer_at("GetWriterMetadataEx", index)
         assert ws.examine is not None
         core = ws.core
         return core.instance_id, core.writer_id, core.name, core.instance_name, ws.examine
 
-    def _writer_at(self, index: int) -> WriterInSession:
+    def _writer_at(self, method: str, index: int) -> WriterInSession:
         session = self._session
         ws = session.writer_lookup.at(session.writers, index)
         if ws is None:
-            raise self._no_writer_at(index)
+            raise self._no_writer_at(method, index)
         return ws
 
-    def _no_writer_at(self, index: object) -> VssObjectNotFound:
+    def _no_writer_at(self, method: str, index: object) -> VssObjectNotFound:
+        """VSS_E_OBJECT_NOT_FOUND for an index out of range; an index that is not an integer is
+        E_INVALIDARG, raised here (``integer_argument``)."""
+        integer_argument(index, method, "index")
         return VssObjectNotFound(
             f"no writer metadata at index {index!r}; there are {len(self._session.writers)}"
         )

@@ -21,7 +21,7 @@ from .._rules.versions import METHOD_INTRODUCED, has_method
 from .._service.records import Session
 from .._vocabulary.enums import VSS_COMPONENT_TYPE, VSS_FILE_RESTORE_STATUS, VSS_WRITER_STATE
 from .._vocabulary.errors import VssNotImplemented, VssObjectNotFound
-from .arguments import bool_argument, component_arguments, enum_argument
+from .arguments import bool_argument, component_arguments, enum_argument, integer_argument
 from .async_operation import IVssAsync
 from .requester_object import RequesterObject, requester_call
 from .writer_status import VssWriterStatus, VssWriterStatusEx
@@ -119,7 +119,8 @@ class StatusAndRestoreCalls(RequesterObject):
 
     def _status_at(self, method: str, index: int) -> VssWriterStatusEx:
         statuses = self._status or []
-        if not isinstance(index, int) or not 0 <= index < len(statuses):
+        if type(index) is not int or not 0 <= index < len(statuses):
+            integer_argument(index, method, "index")  # not an integer: E_INVALIDARG
             raise VssObjectNotFound(
                 f"{method}: no writer status at index {index!r}; there are {len(statuses)}"
             )

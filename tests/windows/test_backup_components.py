@@ -21,6 +21,7 @@ from simulator import (
     IVssBackupComponents,
     IVssCreateWriterMetadata,
     ViolationRule,
+    VssInvalidArg,
     VssObjectAlreadyExists,
     VssObjectNotFound,
     VssSystem,
@@ -99,9 +100,27 @@ def test_get_writer_metadata_by_index(
     bc, instance, writer_id = many
     assert bc.GetWriterMetadata(0)[0] == instance
     assert bc.GetWriterMetadataEx(0)[:3] == (instance, writer_id, "Many")
-    for bad in (1, -1, "0"):
+    for bad in (1, -1):
         with pytest.raises(VssObjectNotFound, match="there are 1"):
-            bc.GetWriterMetadata(bad)  # type: ignore[arg-type]
+            bc.GetWriterMetadata(bad)
+    for garbage in ("0", 0.0, None, True):
+        # [INF] an index that is not an integer is E_INVALIDARG, never "not found"
+        with pytest.raises(VssInvalidArg, match="GetWriterMetadata: index must be an integer"):
+            bc.GetWriterMetadata(garbage)  # type: ignore[arg-type]
+        with pytest.raises(VssInvalidArg, match="GetWriterMetadataEx: index must be an integer"):
+            bc.GetWriterMetadataEx(garbage)  # type: ignore[arg-type]
+
+
+def test_get_writer_status_by_index(
+    many: tuple[IVssBackupComponents, uuid.UUID, uuid.UUID],
+) -> None:
+    bc, instance, _ = many
+    bc.GatherWriterStatus().Wait()
+    assert bc.GetWriterStatus(0).instance_id == instance
+    with pytest.raises(VssObjectNotFound, match="there are 1"):
+        bc.GetWriterStatus(1)
+    with pytest.raises(VssInvalidArg, match="GetWriterStatus: index must be an integer"):
+        bc.GetWriterStatus("0")  # type: ignore[arg-type]
 
 
 def test_two_instances_of_one_writer_class(system: VssSystem) -> None:
