@@ -98,11 +98,18 @@ class BackupComponentsDocument(ValueRecord):
     ) -> None:
         self.select_components = select_components
         self.bootable_system_state = bootable_system_state
-        self.backup_type = backup_type
+        # The ``backup_type`` and ``restore_type`` setters, inline: a member is stored as it is.
+        self._backup_type = (
+            backup_type if type(backup_type) is VSS_BACKUP_TYPE else VSS_BACKUP_TYPE(backup_type)
+        )
         self.partial_file_support = partial_file_support
         self.snapshot_set_id = snapshot_set_id
         self.writers: list[WriterComponentsEntry] = [] if writers is None else writers
-        self.restore_type = restore_type
+        self._restore_type = (
+            restore_type
+            if type(restore_type) is VSS_RESTORE_TYPE
+            else VSS_RESTORE_TYPE(restore_type)
+        )
         self._by_instance: dict[int, WriterComponentsEntry] = {}
         self._by_class: dict[uuid.UUID, list[WriterComponentsEntry]] = {}
         #: how long ``writers`` was when each index was made (made again when it differs)

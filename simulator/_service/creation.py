@@ -18,7 +18,7 @@ Policies where the documentation is silent ([INF], docs/design.md):
 from __future__ import annotations
 
 import sys
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from .. import hresults as hr
 from .._engine.trace import TraceKind
@@ -55,6 +55,9 @@ _LEVEL_RANK = {level: rank for rank, level in enumerate(FREEZE_ORDER)}
 #: the rank of a level FREEZE_ORDER does not name (SYSTEM_RM freezes with SYSTEM)
 _LAST_RANK = len(FREEZE_ORDER) - 1
 _CANCELLED = "the requester cancelled the operation"
+#: ``earliest`` when no writer froze: later than any virtual time a session reaches (the full
+#: window check is still made if the clock ever passes it)
+_NO_WINDOW = sys.maxsize
 
 
 class Cancelled(Exception):
@@ -74,6 +77,8 @@ class SetCreation:
         self._scheduler = machine.scheduler
         self._deliver = delivery.deliver
         self._call_provider = machine.provider_calls.call
+        #: what a failed provider call of creation is reported to (bound once)
+        self._provider_failed = self._abort_for_provider
 
     def run(self, session: Session) -> None:
         """Create ``session``'s set; raise the VssError DoSnapshotSet reports, or Cancelled."""
@@ -84,34 +89,40 @@ class SetCreation:
         providers = operation_providers(session)
         deliver = self._deliver
         clock = self._clock
-        provider_step = self._provider_step
+        # Each provider call of creation: a failure aborts the set and the writers that joined,
+        # so a frozen writer still gets OnAbort (§4.2 trigger 4 and guarantee).
+        call = self._call_provider
+        failed = self._provider_failed
         kernel = self._kernel
         # PrepareForSnapshot: a veto stops creation, with no Abort event (§4.2).
         self._step(session)
         for ws in writers:
             ws.joined = True
             deliver(session, ws, _PREPARE_SNAPSHOT)
-        vetoed = [ws for ws in writers if ws.state is not _WAITING_FOR_FREEZE]
-        if vetoed:
-            aborts.abort_providers(session, providers)
-            raise self._writer_failure(session, vetoed, "PrepareForSnapshot")
+        for ws in writers:
+            if ws.state is not _WAITING_FOR_FREEZE:
+                vetoed = [ws for ws in writers if ws.state is not _WAITING_FOR_FREEZE]
+                aborts.abort_providers(session, providers)
+                raise self._writer_failure(session, vetoed, "PrepareForSnapshot")
+        context = session.context
         for plan in session.planned.values():
             provider = plan.provider
-            arguments = prepare_arguments(
-                provider, set_id, plan.snapshot_id, plan.volume, session.context
-            )
-            provider_step(session, providers, provider, "BeginPrepareSnapshot", arguments)
+            arguments = prepare_arguments(provider, set_id, plan.snapshot_id, plan.volume, context)
+            call(session, provider, "BeginPrepareSnapshot", arguments, None, failed)
         session.providers_prepared = True
         set_only = (set_id,)
         for provider in providers:
-            provider_step(session, providers, provider, "EndPrepareSnapshots", set_only)
+            call(session, provider, "EndPrepareSnapshots", set_only, None, failed)
         # Freeze, by application level; the Freeze→Thaw window of each writer starts (§4.1 8b).
-        by_level: list[list[WriterInSession]] = [[] for _ in FREEZE_ORDER]
+        by_rank: dict[int, list[WriterInSession]] = {}
         for ws in writers:
-            by_level[_LEVEL_RANK.get(ws.core.level, _LAST_RANK)].append(ws)
-        levels = [
-            (level, group) for level, group in zip(FREEZE_ORDER, by_level, strict=True) if group
-        ]
+            rank = _LEVEL_RANK.get(ws.core.level, _LAST_RANK)
+            group = by_rank.get(rank)
+            if group is None:
+                by_rank[rank] = [ws]
+            else:
+                group.append(ws)
+        levels = [(FREEZE_ORDER[rank], by_rank[rank]) for rank in sorted(by_rank)]
         # Each frozen writer, in freeze order -> the first tick past its Freeze→Thaw window,
         # where OnFreeze and OnThaw are given up on if they have not returned.
         window_ends: dict[WriterInSession, int] = {}
@@ -129,19 +140,20 @@ class SetCreation:
                     aborts.abort(session, providers, f"{ws.core.name} vetoed Freeze")
                     raise self._writer_failure(session, [ws], "Freeze")
         # No window can have ended before the earliest end: the full check is skipped till then.
-        earliest = min(window_ends.values(), default=0)
-        self._check_windows(session, window_ends, earliest, providers)
+        earliest = min(window_ends.values(), default=_NO_WINDOW)
+        if clock.ticks >= earliest or session.abort_requested:
+            self._check_windows(session, window_ends, earliest, providers)
         # Commit inside the kernel's flush-and-hold window (§4.1 8c–8g).
         if not kernel.idle:
             self._kernel_step(session, providers, _FREEZE_TRANSACTIONS)
         for provider in providers:
-            provider_step(session, providers, provider, "PreCommitSnapshots", set_only)
+            call(session, provider, "PreCommitSnapshots", set_only, None, failed)
         if not kernel.idle:
             self._kernel_step(session, providers, _FLUSH_WRITES)
         hold_start = clock.ticks
         hold_end = hold_start + FLUSH_AND_HOLD_TICKS + 1
         for provider in providers:
-            provider_step(session, providers, provider, "CommitSnapshots", set_only, hold_end)
+            call(session, provider, "CommitSnapshots", set_only, hold_end, failed)
         held = clock.ticks - hold_start
         if held > FLUSH_AND_HOLD_TICKS:
             message = (
@@ -153,10 +165,11 @@ class SetCreation:
         self._commit_snapshots(session)
         committed = (set_id, len(session.planned))
         for provider in providers:
-            provider_step(session, providers, provider, "PostCommitSnapshots", committed)
+            call(session, provider, "PostCommitSnapshots", committed, None, failed)
         if not kernel.idle:
             self._kernel_step(session, providers, _THAW_TRANSACTIONS)
-        self._check_windows(session, window_ends, earliest, providers)
+        if clock.ticks >= earliest or session.abort_requested:
+            self._check_windows(session, window_ends, earliest, providers)
         # Thaw in reverse level order; the windows are checked before each Thaw (§4.2).
         for level, group in reversed(levels):
             session.current_level = level
@@ -167,12 +180,14 @@ class SetCreation:
                     aborts.abort(session, providers, f"{ws.core.name} failed Thaw")
                     raise self._writer_failure(session, [ws], "Thaw")
         session.current_level = None
-        if any(is_hardware(provider) for provider in providers):
-            self._describe_targets(session, providers)
         for provider in providers:
-            provider_step(session, providers, provider, "PreFinalCommitSnapshots", set_only)
+            if is_hardware(provider):
+                self._describe_targets(session, providers)
+                break
         for provider in providers:
-            provider_step(session, providers, provider, "PostFinalCommitSnapshots", set_only)
+            call(session, provider, "PreFinalCommitSnapshots", set_only, None, failed)
+        for provider in providers:
+            call(session, provider, "PostFinalCommitSnapshots", set_only, None, failed)
         # PostSnapshot: a failure here does not abort the set (§4.2).
         self._step(session)
         components = self.delivery.components
@@ -182,24 +197,13 @@ class SetCreation:
         session.snapshot_created = True
         self.machine.publish(session)
 
-    def _provider_step(
-        self,
-        session: Session,
-        providers: list[VssProvider],
-        provider: VssProvider,
-        method: str,
-        args: tuple[Any, ...],
-        deadline: int | None = None,
+    def _abort_for_provider(
+        self, session: Session, provider: VssProvider, method: str, error: VssError
     ) -> None:
-        """A provider call of creation: its failure aborts the set and the writers that joined,
-        so a frozen writer still gets OnAbort (§4.2 trigger 4 and guarantee)."""
-        try:
-            self._call_provider(session, provider, method, args, deadline)
-        except VssError as exc:
-            self.aborts.abort(
-                session, providers, f"{provider.provider_name}.{method} failed: {exc.name}"
-            )
-            raise
+        """A provider call of creation failed: the set and the writers that joined are aborted
+        before its error propagates (§4.2 trigger 4 and guarantee)."""
+        reason = f"{provider.provider_name}.{method} failed: {error.name}"
+        self.aborts.abort(session, operation_providers(session), reason)
 
     def _kernel_step(
         self, session: Session, providers: list[VssProvider], step: KernelStep

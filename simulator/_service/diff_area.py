@@ -169,7 +169,12 @@ class ShadowStorage:
         copies if need be."""
         area = self._areas.get(volume.name) or self.area(volume)
         minimum = self.minimum(volume)
-        if area.used_bytes + minimum <= self.limit(area):
+        # ``used_bytes + minimum <= limit(area)``, unfolded: the minimum fits in the free
+        # space of the storage volume and under the maximum size.
+        max_bytes = area.max_bytes
+        if minimum <= self.free_bytes(area.storage) and (
+            max_bytes is None or area.used_bytes + minimum <= max_bytes
+        ):
             return  # room enough: no copy to delete
         self._make_room(area, minimum, f"a new shadow copy of {volume.name}")
         if area.used_bytes + minimum > self.limit(area):

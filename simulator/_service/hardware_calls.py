@@ -73,7 +73,7 @@ def prepare_arguments(
     """BeginPrepareSnapshot's arguments in the provider's documented order: the hardware one
     (SnapshotSetId, SnapshotId, lContext, lLunCount, rgDeviceNames, rgLunInformation) or the
     software one (SnapshotSetId, SnapshotId, VolumeName, NewContext)."""
-    if is_hardware(provider):
+    if isinstance(provider, VssHardwareProvider):
         devices, luns = volume_luns(volume)
         return (snapshot_set_id, snapshot_id, context, len(luns), devices, luns)
     return (snapshot_set_id, snapshot_id, volume.name, context)

@@ -150,6 +150,10 @@ def operation_providers(session: Session) -> list[VssProvider]:
     """The providers of the set's volumes, each once, in the order the volumes were added."""
     seen: list[VssProvider] = []
     for plan in session.planned.values():
-        if not any(p is plan.provider for p in seen):
-            seen.append(plan.provider)
+        provider = plan.provider
+        for known in seen:
+            if known is provider:
+                break
+        else:
+            seen.append(provider)
     return seen

@@ -19,9 +19,11 @@ from .._vocabulary.printing import describe
 from .providers import VssProvider
 from .records import Session, record_violation
 
-__all__ = ["ProviderCalls", "call_provider", "notify_load", "notify_unload"]
+__all__ = ["Failed", "ProviderCalls", "call_provider", "notify_load", "notify_unload"]
 
 _PROVIDER = TraceKind.PROVIDER
+#: Told of a provider call's failure: (session, provider, method, the error about to be raised).
+Failed = Callable[[Session, VssProvider, str, VssError], None]
 _getcurrent = current_context
 
 
@@ -56,6 +58,7 @@ class ProviderCalls:
         method: str,
         args: tuple[Any, ...],
         deadline: int | None = None,
+        failed: Failed | None = None,
     ) -> None:
         """Call ``provider.method(*args)`` for ``session``; raise what VSS would report.
 
@@ -63,7 +66,8 @@ class ProviderCalls:
         it the model gives up: VSS_E_HOLD_WRITES_TIMEOUT for CommitSnapshots, else
         VSS_E_UNEXPECTED_PROVIDER_ERROR [INF]). A BaseException from the provider is reported as
         VSS_E_UNEXPECTED_PROVIDER_ERROR too, and kept on the session to be raised once the
-        operation has aborted cleanly."""
+        operation has aborted cleanly. ``failed`` is told of the VssError to be raised before
+        it propagates (creation aborts the set there, §4.2)."""
         recorder = self.recorder
         entry = recorder.record(_PROVIDER, method, session.session_id, provider.provider_name)
         clock = self._clock
@@ -71,49 +75,55 @@ class ProviderCalls:
         if task is not None and task._glet is not _getcurrent():
             task = None
         try:
-            call: Callable[..., Any] = getattr(provider, method)
-            if task is None:
-                call(*args)
-            else:
-                outer = task.deadline
-                if deadline is None:
-                    deadline = clock.ticks + PROVIDER_CALL_TICKS
-                task.deadline = limit = deadline if outer is None or deadline < outer else outer
-                try:
+            try:
+                call: Callable[..., Any] = getattr(provider, method)
+                if task is None:
                     call(*args)
-                finally:
-                    overran = clock.ticks >= limit
-                    task.deadline = outer
-                if overran:
-                    raise DeadlineExceeded()
-        except GreenletExit:
-            raise
-        except DeadlineExceeded:
-            _timed_out(recorder, entry, session, provider, method)
-        except VssError as exc:
-            entry.end_ticks = clock.ticks
-            entry.result = exc.name
-            if exc.hresult in PROVIDER_CODES or method == "AbortSnapshots":
+                else:
+                    outer = task.deadline
+                    if deadline is None:
+                        deadline = clock.ticks + PROVIDER_CALL_TICKS
+                    task.deadline = limit = deadline if outer is None or deadline < outer else outer
+                    try:
+                        call(*args)
+                    finally:
+                        overran = clock.ticks >= limit
+                        task.deadline = outer
+                    if overran:
+                        raise DeadlineExceeded()
+            except GreenletExit:
                 raise
-            raise VssUnexpectedProviderError(
-                f"{provider.provider_name} returned {exc.name} from {method}, which is not a "
-                "provider code; VSS reports VSS_E_UNEXPECTED_PROVIDER_ERROR (docs/reference.md §9)"
-            ) from exc
-        except BaseException as exc:
-            entry.end_ticks = clock.ticks
-            entry.result = f"raised {type(exc).__name__}"
-            record_violation(
-                recorder,
-                ViolationRule.PROVIDER_MISBEHAVED,
-                f"{provider.provider_name}.{method} raised {describe(exc)}",
-                session=session,
-            )
-            if not isinstance(exc, Exception) and session.escaped is None:
-                session.escaped = exc
-            raise VssUnexpectedProviderError(
-                f"{provider.provider_name}.{method} failed with {describe(exc)} "
-                "(docs/reference.md §9)"
-            ) from exc
+            except DeadlineExceeded:
+                _timed_out(recorder, entry, session, provider, method)
+            except VssError as exc:
+                entry.end_ticks = clock.ticks
+                entry.result = exc.name
+                if exc.hresult in PROVIDER_CODES or method == "AbortSnapshots":
+                    raise
+                raise VssUnexpectedProviderError(
+                    f"{provider.provider_name} returned {exc.name} from {method}, which is not "
+                    "a provider code; VSS reports VSS_E_UNEXPECTED_PROVIDER_ERROR "
+                    "(docs/reference.md §9)"
+                ) from exc
+            except BaseException as exc:
+                entry.end_ticks = clock.ticks
+                entry.result = f"raised {type(exc).__name__}"
+                record_violation(
+                    recorder,
+                    ViolationRule.PROVIDER_MISBEHAVED,
+                    f"{provider.provider_name}.{method} raised {describe(exc)}",
+                    session=session,
+                )
+                if not isinstance(exc, Exception) and session.escaped is None:
+                    session.escaped = exc
+                raise VssUnexpectedProviderError(
+                    f"{provider.provider_name}.{method} failed with {describe(exc)} "
+                    "(docs/reference.md §9)"
+                ) from exc
+        except VssError as exc:
+            if failed is not None:
+                failed(session, provider, method, exc)
+            raise
         entry.end_ticks = clock.ticks
         entry.result = "S_OK"
 

@@ -212,6 +212,9 @@ class PlannedSnapshot:
         self.snapshot: Snapshot | None = None
 
 
+_RTYPE_UNDEFINED = VSS_RESTORE_TYPE.VSS_RTYPE_UNDEFINED
+
+
 class Session:
     """The coordinator's record of one backup or restore session."""
 
@@ -220,7 +223,7 @@ class Session:
         self.restore = False
         self.context = 0
         self.bcd = bcd
-        self.restore_type = VSS_RESTORE_TYPE.VSS_RTYPE_UNDEFINED
+        self.restore_type = _RTYPE_UNDEFINED
         self.snapshot_set_id: uuid.UUID | None = None
         self.planned: dict[str, PlannedSnapshot] = {}
         #: writers whose Identify succeeded, in the order they answered (they have a status)

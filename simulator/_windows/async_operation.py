@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 
 from .. import hresults as hr
 from .._engine.scheduler import Task
@@ -15,6 +16,8 @@ from .._vocabulary.kept_exceptions import detach
 from .._vocabulary.printing import describe
 
 __all__ = ["IVssAsync"]
+
+_get_ident = threading.get_ident
 
 
 class IVssAsync:
@@ -64,13 +67,19 @@ class IVssAsync:
         else:
             deadline = self._deadline(timeout_ms)
         scheduler = self._machine.scheduler
-        if scheduler.current is task and scheduler.running_task() is task:
-            raise VssBadState(
-                f"Wait was called from inside a handler of the {self.name} operation it waits "
-                "for: the operation would wait on itself. A handler must not wait for the "
-                "operation that invoked it"
-            )
-        scheduler.join(task, deadline)
+        current = scheduler.current
+        if current is None and not task.done and _get_ident() == scheduler.owner:
+            # The requester's own thread, outside every task: it drives the loop until the
+            # operation ends (``Scheduler.join``, inline).
+            scheduler.run_until(task, deadline)
+        else:
+            if current is task and scheduler.running_task() is task:
+                raise VssBadState(
+                    f"Wait was called from inside a handler of the {self.name} operation it "
+                    "waits for: the operation would wait on itself. A handler must not wait "
+                    "for the operation that invoked it"
+                )
+            scheduler.join(task, deadline)
         error = self._error
         if error is not None and task.done:
             if isinstance(error, VssError):
