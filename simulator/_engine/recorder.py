@@ -16,7 +16,7 @@ from typing import Any
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
 from .scheduler import Scheduler, Task, current_context
-from .trace import Entry, TraceKind, Violation, ViolationRule, new_entry
+from .trace import Entry, TraceKind, Violation, ViolationRule
 
 __all__ = ["MIN_VIOLATIONS_KEPT", "TraceRecorder"]
 
@@ -86,7 +86,16 @@ class TraceRecorder:
             thread = self._owner_label
         else:
             thread = self.thread_label()
-        entry = new_entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
+        entry = Entry()  # ``new_entry``, inline
+        entry.ticks = self._clock.ticks
+        entry.kind = kind
+        entry.name = name
+        entry.session_id = session_id
+        entry.thread = thread
+        entry.writer = writer
+        entry.result = result
+        entry.detail = detail
+        entry.end_ticks = None
         self.entries.append(entry)
         return entry
 
