@@ -11,12 +11,12 @@ import re
 import threading
 import uuid
 from collections import deque
-from collections.abc import MutableSequence
+from collections.abc import Iterable, MutableSequence
 from typing import Any
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
-from .scheduler import Scheduler, current_context
-from .trace import Entry, TraceKind, Violation, ViolationRule, new_entry
+from .scheduler import Scheduler, Task, current_context
+from .trace import Entry, TraceKind, Violation, ViolationRule
 
 __all__ = ["MIN_VIOLATIONS_KEPT", "TraceRecorder"]
 
@@ -49,11 +49,13 @@ class TraceRecorder:
         self._violation_room = None if limit is None else max(limit, MIN_VIOLATIONS_KEPT)
         #: violations past the room: recorded in the trace, counted, not kept
         self.dropped_violations = 0
-        #: violations recorded since ``violations`` was last read, as plain tuples
-        self._recorded: list[tuple[Any, ...]] = []
+        #: violations recorded since ``violations`` was last read: (rule, handler, trace entry).
+        #: Writers' own threads may report violations concurrently with the simulator's thread:
+        #: without a room, a violation is two appends (each atomic) and ``violations`` takes them
+        #: off one by one; with a room, the check and the append are made under ``_lock``.
+        self._recorded: deque[tuple[ViolationRule, str | None, Entry]] = deque()
         #: the violations read so far, as values
         self._built: list[Violation] = []
-        # Writers' own threads may report violations concurrently with the simulator's thread.
         self._lock = threading.Lock()
         self._thread_numbers: dict[tuple[str, str], int] = {}
         #: the label of each OS thread name seen (the regex runs once per name)
@@ -84,14 +86,24 @@ class TraceRecorder:
             thread = self._owner_label
         else:
             thread = self.thread_label()
-        entry = new_entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
+        entry = Entry()  # ``new_entry``, inline
+        entry.ticks = self._clock.ticks
+        entry.kind = kind
+        entry.name = name
+        entry.session_id = session_id
+        entry.thread = thread
+        entry.writer = writer
+        entry.result = result
+        entry.detail = detail
+        entry.end_ticks = None
         self.entries.append(entry)
         return entry
 
-    def call(self, name: str, session_id: uuid.UUID | None) -> Entry:
-        """Append a requester call's record (``record`` of a CALL, which every call makes)."""
-        task = self._scheduler.current
-        if task is not None and task._glet is _getcurrent():
+    def call(self, name: str, session_id: uuid.UUID | None, task: Task | None) -> Entry:
+        """Append a requester call's record (``record`` of a CALL, which every call makes), made
+        by ``task``, the running simulator task, or outside any task when it is None (the gate
+        has just looked)."""
+        if task is not None:
             thread = task.name
         elif _get_ident() == self._owner_ident and self._owner["_name"] is self._owner_name:
             thread = self._owner_label
@@ -126,16 +138,56 @@ class TraceRecorder:
         thread: str | None = None,
     ) -> None:
         """Record a rule broken by user code, in ``violations`` and in the trace."""
+        entry = Entry()  # ``new_entry``, inline
+        entry.ticks = self._clock.ticks
+        entry.kind = _VIOLATION
+        entry.name = rule._value_  # the member's value, without the ``value`` property's lookup
+        entry.session_id = session_id
+        entry.thread = thread or self.thread_label()
+        entry.writer = writer
+        entry.detail = message
+        entry.result = entry.end_ticks = None
+        if self._violation_room is None:
+            self._recorded.append((rule, handler, entry))
+            self.entries.append(entry)
+        else:
+            self._keep(rule, handler, entry)
+
+    def violations_by(
+        self,
+        rule: ViolationRule,
+        messages: Iterable[str],
+        session_id: uuid.UUID | None,
+        thread: str,
+    ) -> None:
+        """Record one violation of ``rule`` per message, all now, by ``thread``, outside any
+        writer and handler (a requester obligation checked for every component)."""
         ticks = self._clock.ticks
-        thread = thread or self.thread_label()
-        # ``_value_``: the member's value, without the ``value`` property's lookup
-        entry = new_entry(
-            ticks, _VIOLATION, rule._value_, session_id, thread, writer, None, message
-        )
+        name = rule._value_
+        room = self._violation_room
+        keep = self._recorded.append
+        append = self.entries.append
+        for message in messages:
+            entry = Entry()  # ``new_entry``, inline
+            entry.ticks = ticks
+            entry.kind = _VIOLATION
+            entry.name = name
+            entry.session_id = session_id
+            entry.thread = thread
+            entry.detail = message
+            entry.writer = entry.result = entry.end_ticks = None
+            if room is None:
+                keep((rule, None, entry))
+                append(entry)
+            else:
+                self._keep(rule, None, entry)
+
+    def _keep(self, rule: ViolationRule, handler: str | None, entry: Entry) -> None:
+        """Record a violation with a ``limit``: kept while there is room, else counted."""
         with self._lock:
             room = self._violation_room
             if room is None or len(self._built) + len(self._recorded) < room:
-                self._recorded.append((rule, message, writer, handler, session_id, thread, ticks))
+                self._recorded.append((rule, handler, entry))
             else:
                 self.dropped_violations += 1
             self.entries.append(entry)
@@ -144,20 +196,21 @@ class TraceRecorder:
     def violations(self) -> list[Violation]:
         """The rule violations seen so far, in order (built when first read)."""
         built = self._built
+        recorded = self._recorded
         with self._lock:
-            for rule, message, writer, handler, session_id, thread, ticks in self._recorded:
+            while recorded:
+                rule, handler, entry = recorded.popleft()
                 built.append(
                     Violation(
                         rule=rule,
-                        message=message,
-                        writer=writer,
+                        message=entry.detail or "",
+                        writer=entry.writer,
                         handler=handler,
-                        session_id=session_id,
-                        thread=thread,
-                        time=ticks / TICKS_PER_SECOND,
+                        session_id=entry.session_id,
+                        thread=entry.thread,
+                        time=entry.ticks / TICKS_PER_SECOND,
                     )
                 )
-            self._recorded.clear()
         return built
 
     @property

@@ -29,7 +29,7 @@ import inspect
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from .. import hresults as hr
 from .._engine.scheduler import Task, current_context
@@ -83,22 +83,26 @@ def requester_call(
 
     def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
         signature = inspect.signature(method)
-        # The body called with positional arguments only, the usual case (no keyword dict).
-        positional_body: Callable[..., R] = method
+        body: Callable[..., R] = method
 
+        # ``given`` is the object, then the call's positional arguments: the body is called with
+        # it as it came (no new tuple), and without a keyword dict in the usual case.
         @functools.wraps(method)
-        def gate(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        def gate(*given: Any, **kwargs: Any) -> R:
             __tracebackhide__ = True
+            self: S = given[0]
             scheduler = self._scheduler
             if _get_ident() != scheduler.owner:
                 raise _foreign_thread(name)
             running = scheduler.current
-            if running is not None and running._glet is _getcurrent():
+            if running is not None and running._glet is not _getcurrent():
+                running = None  # the owner's thread, outside any task
+            if running is not None:
                 self._from_task(call, name, running)
             elif self._machine.burials:
                 self._machine.settle()
             session = self._session
-            entry = self._recorder.call(name, session.session_id)
+            entry = self._recorder.call(name, session.session_id, running)
             state = self._state
             pending = state.pending
             move = state.moves.get((state.phase, call))
@@ -113,9 +117,11 @@ def requester_call(
                 ):
                     move = state.admit(call)  # raises the refusal the tables explain
                 if checks:
-                    given = args if not kwargs else _positional(signature, self, args, kwargs)
+                    args = given[1:]
+                    if kwargs:
+                        args = _positional(signature, self, args, kwargs)
                     for need, holds in checks:
-                        seen = holds(self, given)
+                        seen = holds(self, args)
                         if seen is not None:
                             raise explain_need(name, need, seen)
             except VssError as exc:
@@ -123,7 +129,7 @@ def requester_call(
                 raise
             state.history.append(name)
             try:
-                result = method(self, *args, **kwargs) if kwargs else positional_body(self, *args)
+                result = body(*given, **kwargs) if kwargs else body(*given)
             except VssError as exc:
                 entry.result = exc.name
                 raise
@@ -135,11 +141,13 @@ def requester_call(
             if type(result) is IVssAsync:
                 entry.result = "IVssAsync"
             else:
-                state.finished(call, move)
+                # ``RequesterCallState.finished``, inline: the row is read again, since AbortBackup
+                # and Release may have waited for an operation that moved the phase meanwhile.
+                state.phase = state.moves.get((state.phase, call), move).next_phase
                 entry.result = "S_OK"
             return result
 
-        return gate
+        return cast("Callable[Concatenate[S, P], R]", gate)
 
     return decorate
 

@@ -177,13 +177,10 @@ class StatusAndRestoreCalls(RequesterObject):
         ]
         if not unmarked:
             return
-        recorder = self._machine.recorder
-        # One thread records them all: its label is looked up once.
-        thread = recorder.thread_label()
-        session_id = session.session_id
-        head = _UNMARKED_HEAD[call]
         tail = " " + why
+        head = _UNMARKED_HEAD[call]
         messages = _MESSAGES
+        said: list[str] = []
         for entry in unmarked:
             writer_id = entry.writer_id
             name = entry.component_name
@@ -196,7 +193,10 @@ class StatusAndRestoreCalls(RequesterObject):
                     message = messages[key] = _unmarked_message(head, tail, entry)
             else:
                 message = _unmarked_message(head, tail, entry)
-            recorder.violation(rule, message, session_id=session_id, thread=thread)
+            said.append(message)
+        recorder = self._machine.recorder
+        # One thread records them all, at one time.
+        recorder.violations_by(rule, said, session.session_id, recorder.thread_label())
 
     # -- restore (§3.3) --------------------------------------------------------------------------
 
