@@ -390,17 +390,7 @@ def _worker(ref: weakref.ref[Scheduler]) -> None:
         except BaseException as exc:  # a task's failure is reported by run(), never lost
             task.error = exc
             scheduler.failed.append(task)
-        # ``Scheduler._finish``, inline: the task ends here and wakes its joiners.
-        task.done = True
-        task.fn = _finished_task
-        task.args = ()
-        task.deadline = None
-        scheduler._alive.pop(task, None)
-        joiners = task.joiners
-        if joiners is not None:
-            task.joiners = None
-            for joiner, token in joiners:
-                scheduler.wake(joiner, token)
+        scheduler._finish(task)
         task._glet = None
         scheduler._pool.append(me)
         hub = scheduler._hub
