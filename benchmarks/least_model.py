@@ -51,6 +51,7 @@ from simulator import (
     VssBadState,
     VssInvalidArg,
     VssSnapshotSetInProgress,
+    WriterEvent,
 )
 
 _get_ident = threading.get_ident
@@ -65,15 +66,20 @@ _FREEZE_WINDOW = 60_000_000
 # ROWS[event][state] is the state after success (None: the event is not delivered then).
 STABLE, PREPARED_BACKUP, PREPARED_SNAPSHOT, FROZEN, THAWED, POST_SNAPSHOT, COMPLETED = range(7)
 IDENTIFY, PREPARE_BACKUP, PREPARE_SNAPSHOT, FREEZE, THAW, POST, COMPLETE, SHUTDOWN = range(8)
-_HANDLERS = (
-    "OnIdentify",
-    "OnPrepareBackup",
-    "OnPrepareSnapshot",
-    "OnFreeze",
-    "OnThaw",
-    "OnPostSnapshot",
-    "OnBackupComplete",
-    "OnBackupShutdown",
+_E = WriterEvent
+#: The handler of each event, by the events' numbers above.
+_HANDLERS = tuple(
+    event.value
+    for event in (
+        _E.IDENTIFY,
+        _E.PREPARE_BACKUP,
+        _E.PREPARE_SNAPSHOT,
+        _E.FREEZE,
+        _E.THAW,
+        _E.POST_SNAPSHOT,
+        _E.BACKUP_COMPLETE,
+        _E.BACKUP_SHUTDOWN,
+    )
 )
 _NO_ARGUMENT = frozenset({PREPARE_SNAPSHOT, FREEZE, THAW})
 ROWS: list[list[int | None]] = [[None] * 7 for _ in _HANDLERS]
