@@ -16,7 +16,7 @@ from typing import Any
 
 from .._vocabulary.clock import TICKS_PER_SECOND, VirtualClock
 from .scheduler import Scheduler, Task, current_context
-from .trace import Entry, TraceKind, Violation, ViolationRule
+from .trace import Entry, TraceKind, Violation, ViolationRule, new_entry
 
 __all__ = ["MIN_VIOLATIONS_KEPT", "TraceRecorder"]
 
@@ -86,16 +86,7 @@ class TraceRecorder:
             thread = self._owner_label
         else:
             thread = self.thread_label()
-        entry = Entry()  # ``new_entry``, inline
-        entry.ticks = self._clock.ticks
-        entry.kind = kind
-        entry.name = name
-        entry.session_id = session_id
-        entry.thread = thread
-        entry.writer = writer
-        entry.result = result
-        entry.detail = detail
-        entry.end_ticks = None
+        entry = new_entry(self._clock.ticks, kind, name, session_id, thread, writer, result, detail)
         self.entries.append(entry)
         return entry
 
@@ -138,15 +129,16 @@ class TraceRecorder:
         thread: str | None = None,
     ) -> None:
         """Record a rule broken by user code, in ``violations`` and in the trace."""
-        entry = Entry()  # ``new_entry``, inline
-        entry.ticks = self._clock.ticks
-        entry.kind = _VIOLATION
-        entry.name = rule._value_  # the member's value, without the ``value`` property's lookup
-        entry.session_id = session_id
-        entry.thread = thread or self.thread_label()
-        entry.writer = writer
-        entry.detail = message
-        entry.result = entry.end_ticks = None
+        # ``_value_``: the member's value, without the ``value`` property's lookup
+        entry = new_entry(
+            self._clock.ticks,
+            _VIOLATION,
+            rule._value_,
+            session_id,
+            thread or self.thread_label(),
+            writer,
+            detail=message,
+        )
         if self._violation_room is None:
             self._recorded.append((rule, handler, entry))
             self.entries.append(entry)
@@ -168,14 +160,7 @@ class TraceRecorder:
         keep = self._recorded.append
         append = self.entries.append
         for message in messages:
-            entry = Entry()  # ``new_entry``, inline
-            entry.ticks = ticks
-            entry.kind = _VIOLATION
-            entry.name = name
-            entry.session_id = session_id
-            entry.thread = thread
-            entry.detail = message
-            entry.writer = entry.result = entry.end_ticks = None
+            entry = new_entry(ticks, _VIOLATION, name, session_id, thread, None, detail=message)
             if room is None:
                 keep((rule, None, entry))
                 append(entry)

@@ -22,6 +22,7 @@ from typing import NoReturn
 
 from .. import hresults as hr
 from .._engine.trace import TraceKind
+from .._rules.component_calls import ComponentAccess
 from .._rules.event_order import FREEZE_ORDER
 from .._rules.kernel import KernelStep
 from .._rules.limits import FLUSH_AND_HOLD_TICKS, MAX_FREEZE_TICKS
@@ -30,7 +31,7 @@ from .._vocabulary.clock import TICKS_PER_MILLISECOND, TICKS_PER_SECOND
 from .._vocabulary.enums import VSS_WRITER_STATE
 from .._vocabulary.errors import VssError, VssHoldWritesTimeout, VssUnexpectedWriterError
 from .aborting import Aborts
-from .delivery import EventDelivery, compiled
+from .delivery import EventDelivery, compiled, component_view
 from .hardware_calls import describe_targets, is_hardware, prepare_arguments
 from .machine import Machine
 from .participation import backup_participants, operation_providers
@@ -45,7 +46,7 @@ _PREPARE_SNAPSHOT = compiled[E.PREPARE_SNAPSHOT]
 _FREEZE = compiled[E.FREEZE]
 _THAW = compiled[E.THAW]
 _POST_SNAPSHOT = compiled[E.POST_SNAPSHOT]
-_POST_SNAPSHOT_EVENT = E.POST_SNAPSHOT
+_POST_SNAPSHOT_ACCESS = ComponentAccess.POST_SNAPSHOT
 _WAITING_FOR_FREEZE = WS.VSS_WS_WAITING_FOR_FREEZE
 _WAITING_FOR_THAW = WS.VSS_WS_WAITING_FOR_THAW
 _FREEZE_TRANSACTIONS = KernelStep.FREEZE_TRANSACTIONS
@@ -190,10 +191,9 @@ class SetCreation:
             call(session, provider, "PostFinalCommitSnapshots", set_only, None, failed)
         # PostSnapshot: a failure here does not abort the set (§4.2).
         self._step(session)
-        components = self.delivery.components
         for ws in window_ends:
             ws.post_snapshot_done = True
-            deliver(session, ws, _POST_SNAPSHOT, components(session, ws, _POST_SNAPSHOT_EVENT))
+            deliver(session, ws, _POST_SNAPSHOT, component_view(session, ws, _POST_SNAPSHOT_ACCESS))
         session.snapshot_created = True
         self.machine.publish(session)
 

@@ -42,14 +42,6 @@ __all__ = ["NO_ARGUMENT", "CompiledEvent", "EventDelivery", "compiled", "compone
 E = WriterEvent
 #: The argument of a handler that takes none.
 NO_ARGUMENT: Any = object()
-#: Where a handler's component view is handed out (``COMPONENT_CALLS``).
-_COMPONENT_ACCESS = {
-    E.PREPARE_BACKUP: ComponentAccess.PREPARE_BACKUP,
-    E.POST_SNAPSHOT: ComponentAccess.POST_SNAPSHOT,
-    E.BACKUP_COMPLETE: ComponentAccess.BACKUP_COMPLETE,
-    E.PRE_RESTORE: ComponentAccess.PRE_RESTORE,
-    E.POST_RESTORE: ComponentAccess.POST_RESTORE,
-}
 
 
 class CompiledEvent:
@@ -261,11 +253,6 @@ class EventDelivery:
         ws.explain(f"the writer's {trigger.value} ({detail})", None)
         ws.apply(WRITER_TRANSITIONS[(ws.state, trigger)], False)
         self.machine.record(TraceKind.FAULT, trigger.value, session, ws.core.name, detail=detail)
-
-    @staticmethod
-    def components(session: Session, ws: WriterInSession, event: WriterEvent) -> Any:
-        """The writer's component view for ``event``'s handler; None outside component mode."""
-        return component_view(session, ws, _COMPONENT_ACCESS[event])
 
 
 def component_view(session: Session, ws: WriterInSession, access: ComponentAccess) -> Any:
